@@ -1,0 +1,235 @@
+package model
+
+import (
+	"fmt"
+
+	"confo/confo"
+)
+
+// undoStep is one user action that Undo can take back: the saved states of
+// the configs it touched, plus what to do with a namespace the action
+// created or removed outright.
+type undoStep struct {
+	label string
+	// recreate names a never-persisted namespace the action deleted; it is
+	// created again before the states are restored.
+	recreate string
+	// remove names a namespace the action created; undo deletes it.
+	remove string
+	states []confo.ConfigState
+}
+
+// record runs op after saving the named configs of ns; when op succeeds the
+// saved states become an undo step.
+func (b *Backend) record(label, ns string, configs []string, op func() error) error {
+	if err := b.CheckWritable(); err != nil {
+		return err
+	}
+	step := undoStep{label: label}
+	for _, name := range configs {
+		step.states = append(step.states, b.WS.SaveConfig(ns, name))
+	}
+	if err := op(); err != nil {
+		return err
+	}
+	b.undo = append(b.undo, step)
+	return nil
+}
+
+// CanUndo reports whether there is an action to undo.
+func (b *Backend) CanUndo() bool { return len(b.undo) > 0 }
+
+// Undo takes back the last action and returns its label.
+func (b *Backend) Undo() (string, error) {
+	if err := b.CheckWritable(); err != nil {
+		return "", err
+	}
+	if len(b.undo) == 0 {
+		return "", fmt.Errorf("nothing to undo in %s", b.Name)
+	}
+	step := b.undo[len(b.undo)-1]
+	b.undo = b.undo[:len(b.undo)-1]
+	if step.remove != "" {
+		if err := b.WS.DeleteNamespace(step.remove); err != nil {
+			return "", fmt.Errorf("undo %s: %w", step.label, err)
+		}
+	}
+	if step.recreate != "" {
+		if err := b.WS.CreateNamespace(step.recreate); err != nil {
+			return "", fmt.Errorf("undo %s: %w", step.label, err)
+		}
+	}
+	// Restore in reverse so a config saved twice (rename onto itself)
+	// ends in its oldest state.
+	for i := len(step.states) - 1; i >= 0; i-- {
+		b.WS.RestoreConfig(step.states[i])
+	}
+	return step.label, nil
+}
+
+// ClearUndo forgets every undo step. Saved states are only valid until the
+// next persist or reload, so both call it.
+func (b *Backend) ClearUndo() { b.undo = nil }
+
+// SetField replaces an existing field of an object config with the value the
+// user typed, keeping its JSON type (see ParseEdit).
+func (b *Backend) SetField(ns, cfg, field, text string) error {
+	cur, err := b.WS.GetField(ns, cfg, field)
+	if err != nil {
+		return err
+	}
+	v, err := ParseEdit(cur, text)
+	if err != nil {
+		return fmt.Errorf("field %q: %w", field, err)
+	}
+	return b.record(fmt.Sprintf("edit %s.%s", cfg, field), ns, []string{cfg}, func() error {
+		return b.WS.SetField(ns, cfg, field, v)
+	})
+}
+
+// SetValue replaces a whole config (one that is not an object) with the
+// value the user typed, keeping its JSON type.
+func (b *Backend) SetValue(ns, cfg, text string) error {
+	cur, err := b.WS.Get(ns, cfg)
+	if err != nil {
+		return err
+	}
+	v, err := ParseEdit(cur, text)
+	if err != nil {
+		return fmt.Errorf("config %q: %w", cfg, err)
+	}
+	return b.record("edit "+cfg, ns, []string{cfg}, func() error {
+		return b.WS.Set(ns, cfg, v)
+	})
+}
+
+// AddField adds a new field; text is read by ParseNew.
+func (b *Backend) AddField(ns, cfg, field, text string) error {
+	if field == "" {
+		return fmt.Errorf("add field to %q: the name is empty", cfg)
+	}
+	cur, err := b.WS.Get(ns, cfg)
+	if err != nil {
+		return err
+	}
+	if cur.Kind() != confo.Object {
+		return fmt.Errorf("add field to %q: %w (it is a %s)", cfg, confo.ErrNotObject, cur.Kind())
+	}
+	if _, ok := cur.Field(field); ok {
+		return fmt.Errorf("add field %q to %q: it exists already; edit it instead", field, cfg)
+	}
+	v, err := ParseNew(text)
+	if err != nil {
+		return fmt.Errorf("field %q: %w", field, err)
+	}
+	return b.record(fmt.Sprintf("add %s.%s", cfg, field), ns, []string{cfg}, func() error {
+		return b.WS.SetField(ns, cfg, field, v)
+	})
+}
+
+// DeleteField removes a field of an object config.
+func (b *Backend) DeleteField(ns, cfg, field string) error {
+	return b.record(fmt.Sprintf("delete %s.%s", cfg, field), ns, []string{cfg}, func() error {
+		return b.WS.DeleteField(ns, cfg, field)
+	})
+}
+
+// AddConfig creates an empty object config.
+func (b *Backend) AddConfig(ns, name string) error {
+	if c := b.nsConfig(ns, name); c != nil && c.Status() != confo.StatusDeleted {
+		return fmt.Errorf("add config %q: %w", name, confo.ErrConfigExists)
+	}
+	return b.record("add "+name, ns, []string{name}, func() error {
+		return b.WS.Set(ns, name, confo.ObjectValue())
+	})
+}
+
+// DeleteConfig marks a config deleted (or drops it if it was never persisted).
+func (b *Backend) DeleteConfig(ns, name string) error {
+	return b.record("delete "+name, ns, []string{name}, func() error {
+		return b.WS.DeleteConfig(ns, name)
+	})
+}
+
+// RenameConfig moves a config to a new name.
+func (b *Backend) RenameConfig(ns, from, to string) error {
+	if from == to {
+		return fmt.Errorf("rename %q: the new name is the same", from)
+	}
+	return b.record(fmt.Sprintf("rename %s to %s", from, to), ns, []string{from, to}, func() error {
+		return b.WS.RenameConfig(ns, from, to)
+	})
+}
+
+// AddNamespace creates a namespace locally.
+func (b *Backend) AddNamespace(name string) error {
+	if err := b.CheckWritable(); err != nil {
+		return err
+	}
+	step := undoStep{label: "add namespace " + name}
+	if b.WS.Namespace(name) != nil {
+		// It was deleted locally and is now revived: undo flags it deleted again.
+		step.states = []confo.ConfigState{b.namespaceFlag(name)}
+	} else {
+		step.remove = name
+	}
+	if err := b.WS.CreateNamespace(name); err != nil {
+		return err
+	}
+	b.undo = append(b.undo, step)
+	return nil
+}
+
+// namespaceFlag saves only the namespace's deleted flag.
+func (b *Backend) namespaceFlag(name string) confo.ConfigState {
+	// SaveConfig of a config name that does not exist records only the
+	// namespace's deleted flag; RestoreConfig of it only sets that flag.
+	return b.WS.SaveConfig(name, "")
+}
+
+// DeleteNamespace deletes a namespace and all its configs locally.
+func (b *Backend) DeleteNamespace(name string) error {
+	if err := b.CheckWritable(); err != nil {
+		return err
+	}
+	ns := b.WS.Namespace(name)
+	if ns == nil || ns.Deleted() {
+		return fmt.Errorf("delete namespace %q: %w", name, confo.ErrNamespaceNotFound)
+	}
+	step := undoStep{label: "delete namespace " + name}
+	if ns.Status() == confo.StatusAdded {
+		step.recreate = name
+	}
+	step.states = append(step.states, b.namespaceFlag(name))
+	for _, cfg := range ns.ConfigNames() {
+		step.states = append(step.states, b.WS.SaveConfig(name, cfg))
+	}
+	if err := b.WS.DeleteNamespace(name); err != nil {
+		return err
+	}
+	b.undo = append(b.undo, step)
+	return nil
+}
+
+// KeepMine resolves a conflict in favour of the local version; the next
+// persist of the config overwrites theirs.
+func (b *Backend) KeepMine(ns, cfg string) error {
+	return b.record("keep mine "+cfg, ns, []string{cfg}, func() error {
+		return b.WS.KeepMine(ns, cfg)
+	})
+}
+
+// TakeTheirs resolves a conflict by dropping the local edit.
+func (b *Backend) TakeTheirs(ns, cfg string) error {
+	return b.record("take theirs "+cfg, ns, []string{cfg}, func() error {
+		return b.WS.TakeTheirs(ns, cfg)
+	})
+}
+
+func (b *Backend) nsConfig(ns, name string) *confo.Config {
+	n := b.WS.Namespace(ns)
+	if n == nil {
+		return nil
+	}
+	return n.Config(name)
+}

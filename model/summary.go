@@ -1,0 +1,198 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"confo/confo"
+)
+
+// ChangeKind is what a persist does to one config.
+type ChangeKind uint8
+
+const (
+	Added ChangeKind = iota
+	Changed
+	Deleted
+	// Listed: the config's value is untouched; only its namespace's list
+	// gains it (a config adopted by discovery).
+	Listed
+)
+
+// Marker is the one-character sign used for the kind in lists and dialogs.
+func (k ChangeKind) Marker() string {
+	return [...]string{"+", "●", "✗", "+"}[k]
+}
+
+func (k ChangeKind) String() string {
+	return [...]string{"new", "changed", "deleted", "listed"}[k]
+}
+
+// ConfigSummary is one config a persist writes, with the top-level fields
+// that differ from the stored value when both are objects.
+type ConfigSummary struct {
+	Name string
+	Kind ChangeKind
+	// Fields are set for Changed objects.
+	FieldsAdded, FieldsChanged, FieldsRemoved []string
+	// WholeValue is set for a Changed config that is not an object on both
+	// sides, where field names mean nothing.
+	WholeValue bool
+}
+
+// NamespaceSummary is what a persist writes in one namespace.
+type NamespaceSummary struct {
+	Name                 string
+	Register, Unregister bool
+	Configs              []ConfigSummary
+}
+
+// Summary is what a persist of some scope will write.
+type Summary struct {
+	Namespaces []NamespaceSummary
+}
+
+// Summarize describes the changes a persist will write. It decodes only the
+// configs being written.
+func Summarize(changes []confo.NamespaceChange) Summary {
+	var s Summary
+	for _, ch := range changes {
+		ns := NamespaceSummary{Name: ch.Namespace, Register: ch.Register, Unregister: ch.Unregister}
+		written := map[string]bool{}
+		for _, cc := range ch.Configs {
+			written[cc.Name] = true
+			ns.Configs = append(ns.Configs, summarizeConfig(cc))
+		}
+		for _, name := range ch.ListAdd {
+			if !written[name] {
+				ns.Configs = append(ns.Configs, ConfigSummary{Name: name, Kind: Listed})
+			}
+		}
+		for _, name := range ch.ListRemove {
+			if !written[name] {
+				ns.Configs = append(ns.Configs, ConfigSummary{Name: name, Kind: Deleted})
+			}
+		}
+		s.Namespaces = append(s.Namespaces, ns)
+	}
+	return s
+}
+
+func summarizeConfig(cc confo.ConfigChange) ConfigSummary {
+	out := ConfigSummary{Name: cc.Name}
+	switch {
+	case cc.Write == nil:
+		out.Kind = Deleted
+		return out
+	case cc.Expect.State != confo.RawPresent:
+		out.Kind = Added
+		return out
+	}
+	out.Kind = Changed
+	before, errB := confo.Decode(cc.Expect.Bytes)
+	after, errA := confo.Decode(cc.Write)
+	if errB != nil || errA != nil || before.Kind() != confo.Object || after.Kind() != confo.Object {
+		out.WholeValue = true
+		return out
+	}
+	out.FieldsAdded, out.FieldsChanged, out.FieldsRemoved = FieldDiff(before, after)
+	return out
+}
+
+// FieldDiff compares two objects by top-level field: the names only in
+// after, in both with different values, and only in before, each in
+// document order.
+func FieldDiff(before, after confo.Value) (added, changed, removed []string) {
+	for _, m := range after.Members() {
+		old, ok := before.Field(m.Key)
+		switch {
+		case !ok:
+			added = appendOnce(added, m.Key)
+		case !old.Equal(m.Value):
+			changed = appendOnce(changed, m.Key)
+		}
+	}
+	for _, m := range before.Members() {
+		if _, ok := after.Field(m.Key); !ok {
+			removed = appendOnce(removed, m.Key)
+		}
+	}
+	return added, changed, removed
+}
+
+// appendOnce skips duplicate keys, which JSON objects may carry.
+func appendOnce(list []string, name string) []string {
+	for _, have := range list {
+		if have == name {
+			return list
+		}
+	}
+	return append(list, name)
+}
+
+// ConfigCount is the number of configs the persist touches.
+func (s Summary) ConfigCount() int {
+	n := 0
+	for _, ns := range s.Namespaces {
+		n += len(ns.Configs)
+	}
+	return n
+}
+
+// Lines renders the summary for a confirmation dialog, one line per
+// namespace and config.
+func (s Summary) Lines() []string {
+	var lines []string
+	for _, ns := range s.Namespaces {
+		head := "namespace " + ns.Name
+		switch {
+		case ns.Register:
+			head += " (new)"
+		case ns.Unregister:
+			head += " (deleted)"
+		}
+		lines = append(lines, head)
+		for _, c := range ns.Configs {
+			lines = append(lines, "  "+c.Kind.Marker()+" "+c.describe())
+		}
+	}
+	return lines
+}
+
+func (c ConfigSummary) describe() string {
+	if c.Kind != Changed {
+		return c.Name + "  " + c.Kind.String()
+	}
+	if c.WholeValue {
+		return c.Name + "  changed value"
+	}
+	var parts []string
+	if len(c.FieldsChanged) > 0 {
+		parts = append(parts, "changed "+strings.Join(c.FieldsChanged, ", "))
+	}
+	if len(c.FieldsAdded) > 0 {
+		parts = append(parts, "added "+strings.Join(c.FieldsAdded, ", "))
+	}
+	if len(c.FieldsRemoved) > 0 {
+		parts = append(parts, "removed "+strings.Join(c.FieldsRemoved, ", "))
+	}
+	if len(parts) == 0 {
+		// Same fields and values in another order.
+		return c.Name + "  field order changed"
+	}
+	return c.Name + "  " + strings.Join(parts, "; ")
+}
+
+// Describe is a short account for a status line: "database (2 configs)".
+func (s Summary) Describe() string {
+	names := make([]string, 0, len(s.Namespaces))
+	for _, ns := range s.Namespaces {
+		names = append(names, ns.Name)
+	}
+	n := s.ConfigCount()
+	unit := "configs"
+	if n == 1 {
+		unit = "config"
+	}
+	return fmt.Sprintf("%s (%d %s)", strings.Join(names, ", "), n, unit)
+}

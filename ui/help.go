@@ -1,0 +1,130 @@
+package ui
+
+import (
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"confo/model"
+)
+
+// helpDialog lists every binding of the keymap, by group. Any key closes it.
+type helpDialog struct{}
+
+func (*helpDialog) update(m *Model, _ tea.KeyPressMsg) tea.Cmd {
+	m.dialog = nil
+	return nil
+}
+
+func (*helpDialog) view(m *Model) string {
+	var groups [][]string
+	for _, g := range m.keys.Groups() {
+		keyW := 0
+		for _, b := range g.Bindings {
+			keyW = max(keyW, ansi.StringWidth(b.Help().Key))
+		}
+		lines := []string{m.theme.FocusTitle.Render(g.Title)}
+		for _, b := range g.Bindings {
+			if b.Enabled() {
+				lines = append(lines, m.theme.Key.Render(fit(b.Help().Key, keyW))+" "+m.theme.KeyDesc.Render(b.Help().Desc))
+			}
+		}
+		groups = append(groups, lines)
+	}
+	// The overlay may cover the whole screen: help is read, then closed.
+	avail := m.height - 2 - 2
+	lines := sideBySide(balance(groups, m.width-2, avail))
+	w := 0
+	for _, l := range lines {
+		w = max(w, ansi.StringWidth(l))
+	}
+	w = min(max(w+2, ansi.StringWidth(model.TypeRuleHelp)+4), m.width)
+	lines = append(lines, "", m.theme.Dim.Render(" "+cut(model.TypeRuleHelp, w-4)))
+	return box("Keys — any key closes", lines, w, min(len(lines)+2, m.height), m.theme.FocusBorder, m.theme.FocusTitle)
+}
+
+// balance picks the shortest column height whose layout fits the width, so
+// a wide screen shows the groups side by side instead of one long column.
+func balance(groups [][]string, w, maxH int) [][]string {
+	h := 0
+	for _, g := range groups {
+		h = max(h, len(g))
+	}
+	for ; h < maxH; h++ {
+		cols := newspaper(groups, h)
+		if columnsWidth(cols) <= w {
+			return cols
+		}
+	}
+	return newspaper(groups, maxH)
+}
+
+func columnsWidth(cols [][]string) int {
+	total := 1
+	for i, c := range cols {
+		cw := 0
+		for _, l := range c {
+			cw = max(cw, ansi.StringWidth(l))
+		}
+		if i < len(cols)-1 {
+			cw += 2
+		}
+		total += cw
+	}
+	return total
+}
+
+// newspaper fills columns of at most h lines with the groups in order,
+// starting a new column when the next group does not fit, with a blank line
+// between groups of one column.
+func newspaper(groups [][]string, h int) [][]string {
+	var cols [][]string
+	var col []string
+	for _, g := range groups {
+		need := len(g)
+		if len(col) > 0 {
+			need++
+		}
+		if len(col) > 0 && len(col)+need > h {
+			cols = append(cols, col)
+			col = nil
+		}
+		if len(col) > 0 {
+			col = append(col, "")
+		}
+		col = append(col, g...)
+	}
+	if len(col) > 0 {
+		cols = append(cols, col)
+	}
+	return cols
+}
+
+// sideBySide puts columns of lines side by side, each as wide as its
+// widest line plus a gutter.
+func sideBySide(cols [][]string) []string {
+	rows := 0
+	widths := make([]int, len(cols))
+	for i, c := range cols {
+		rows = max(rows, len(c))
+		for _, l := range c {
+			widths[i] = max(widths[i], ansi.StringWidth(l))
+		}
+	}
+	out := make([]string, rows)
+	for r := range rows {
+		line := " "
+		for i, c := range cols {
+			cell := ""
+			if r < len(c) {
+				cell = c[r]
+			}
+			gutter := 2
+			if i == len(cols)-1 {
+				gutter = 0
+			}
+			line += fit(cell, widths[i]+gutter)
+		}
+		out[r] = line
+	}
+	return out
+}

@@ -1,0 +1,268 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"confo/confo"
+	"confo/model"
+)
+
+// testKeys is a small keymap for the package's own tests; the program's
+// defaults are tested through the whole app in the root package.
+func testKeys() KeyMap {
+	b := func(keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], keys[0]))
+	}
+	return KeyMap{
+		Up: b("up", "k"), Down: b("down", "j"), Left: b("left", "h"), Right: b("right", "l"),
+		NextPane: b("tab"), PrevPane: b("shift+tab"), PageUp: b("pgup"), PageDown: b("pgdown"),
+		Top: b("g"), Bottom: b("G"), Filter: b("/"), Enter: b("enter"),
+		Edit: b("e"), View: b("v"), Add: b("a"), Delete: b("d"), Rename: b("n"), Undo: b("u"),
+		PersistConfig: b("s"), PersistNamespace: b("S"), PersistBackend: b("ctrl+s"),
+		ReloadNamespace: b("r"), ReloadBackend: b("R"), Conflict: b("c"),
+		Help: b("?"), Quit: b("q"),
+		Yes: b("y"), No: b("n"), Cancel: b("esc"), Discard: b("d"), Keep: b("k"),
+		Overwrite: b("o"), Theirs: b("t"), Submit: b("enter"),
+	}
+}
+
+// fakeStore answers Load from a snapshot. With block set, Load reports
+// progress and then waits for release or its context, like a slow server.
+type fakeStore struct {
+	snap    *confo.Snapshot
+	block   bool
+	release chan struct{}
+}
+
+func (f *fakeStore) Kind() confo.BackendType { return confo.BackendRedis }
+func (f *fakeStore) Address() string         { return "127.0.0.1:6379" }
+func (f *fakeStore) ReadOnly() bool          { return false }
+func (f *fakeStore) Close() error            { return nil }
+
+func (f *fakeStore) Load(ctx context.Context, opts confo.LoadOptions) (*confo.Snapshot, error) {
+	if f.block {
+		if opts.Progress != nil {
+			opts.Progress(4000, 100000)
+		}
+		select {
+		case <-f.release:
+		case <-ctx.Done():
+			return nil, fmt.Errorf("load: %w", ctx.Err())
+		}
+	}
+	return f.snap, nil
+}
+
+func (f *fakeStore) Commit(context.Context, []confo.NamespaceChange, confo.CommitOptions) ([]string, error) {
+	return nil, fmt.Errorf("commit: not supported by the fake store")
+}
+
+// bigSnapshot has one namespace "big" with n configs cfg-000000… and a
+// small one "small".
+func bigSnapshot(n int) *confo.Snapshot {
+	configs := make([]confo.ConfigSnapshot, n)
+	for i := range configs {
+		configs[i] = confo.ConfigSnapshot{Name: fmt.Sprintf("cfg-%06d", i), Raw: confo.PresentRaw([]byte(fmt.Sprintf(`{"id": %d, "name": "config %d"}`, i, i)))}
+	}
+	return &confo.Snapshot{
+		Registry: []string{"big", "small"},
+		Namespaces: []confo.NamespaceSnapshot{
+			{Name: "big", Configs: configs},
+			{Name: "small", Configs: []confo.ConfigSnapshot{{Name: "one", Raw: confo.PresentRaw([]byte(`{"a": 1}`))}}},
+		},
+	}
+}
+
+func newTestModel(store *fakeStore, w, h int, opts Options) (*Model, *model.Backend) {
+	ws := confo.NewWorkspace()
+	ws.Apply(store.snap, true)
+	b := model.NewBackend("demo", store, ws, false)
+	opts.Static = true
+	if opts.Now == nil {
+		opts.Now = func() time.Time { return time.Unix(0, 0) }
+	}
+	m := New([]*model.Backend{b}, testKeys(), opts)
+	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	return m, b
+}
+
+func press(m *Model, keys ...string) tea.Cmd {
+	var cmd tea.Cmd
+	for _, k := range keys {
+		msg := tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+		switch k {
+		case "esc":
+			msg = tea.KeyPressMsg{Code: tea.KeyEscape}
+		case "enter":
+			msg = tea.KeyPressMsg{Code: tea.KeyEnter}
+		case "pgdown":
+			msg = tea.KeyPressMsg{Code: tea.KeyPgDown}
+		}
+		_, cmd = m.Update(msg)
+	}
+	return cmd
+}
+
+func TestHundredThousandConfigsRenderOnlyVisibleRows(t *testing.T) {
+	m, _ := newTestModel(&fakeStore{snap: bigSnapshot(100_000)}, 160, 48, Options{})
+	screen := ansi.Strip(m.View().Content)
+	rows := m.paneRows()
+	for i := range rows {
+		if !strings.Contains(screen, fmt.Sprintf("cfg-%06d", i)) {
+			t.Fatalf("visible row %d missing:\n%s", i, screen)
+		}
+	}
+	if strings.Contains(screen, fmt.Sprintf("cfg-%06d", rows)) {
+		t.Fatalf("row %d is below the pane but rendered", rows)
+	}
+	// Plus one: the fields pane's title names the selected config.
+	if got := strings.Count(screen, "cfg-"); got != rows+1 {
+		t.Fatalf("%d config rows rendered, want %d", got-1, rows)
+	}
+	if !strings.Contains(screen, "1/100,000") {
+		t.Fatalf("no position in the title:\n%s", screen)
+	}
+
+	press(m, "G")
+	screen = ansi.Strip(m.Render())
+	if !strings.Contains(screen, "cfg-099999") || strings.Contains(screen, "cfg-000000") || !strings.Contains(screen, `"config 99999"`) {
+		t.Fatalf("G did not scroll to the end:\n%s", screen)
+	}
+	press(m, "pgdown", "g", "/", "-", "0", "0", "4", "2", "4", "2", "enter")
+	screen = ansi.Strip(m.Render())
+	if got := strings.Count(screen, "cfg-"); got != 2 || !strings.Contains(screen, "cfg-004242") {
+		t.Fatalf("filter shows %d rows:\n%s", got, screen)
+	}
+	press(m, "esc")
+	if got := strings.Count(ansi.Strip(m.Render()), "cfg-"); got != rows+1 {
+		t.Fatalf("esc left %d rows", got)
+	}
+}
+
+func BenchmarkKeyPress100k(b *testing.B) {
+	m, _ := newTestModel(&fakeStore{snap: bigSnapshot(100_000)}, 160, 48, Options{})
+	down := tea.KeyPressMsg{Code: 'j', Text: "j"}
+	up := tea.KeyPressMsg{Code: 'k', Text: "k"}
+	m.Render()
+	b.ResetTimer()
+	for i := range b.N {
+		msg := down
+		if i%2000 >= 1000 {
+			msg = up
+		}
+		m.Update(msg)
+		m.View()
+	}
+}
+
+func TestSlowLoadStaysResponsiveAndShowsProgress(t *testing.T) {
+	now := time.Unix(0, 0)
+	store := &fakeStore{snap: bigSnapshot(3), block: true, release: make(chan struct{})}
+	m, b := newTestModel(store, 120, 30, Options{Now: func() time.Time { return now }, Timeout: time.Minute})
+	cmd := press(m, "r")
+	if b.Busy == "" {
+		t.Fatal("reload did not start")
+	}
+	msgs := make(chan tea.Msg, 8)
+	for _, c := range cmd().(tea.BatchMsg) {
+		go func() { msgs <- c() }()
+	}
+	// The load blocks; keys still move the cursor meanwhile.
+	press(m, "j", "j")
+	if got := m.lists[paneConfigs].selected(); got != "cfg-000002" {
+		t.Fatalf("cursor on %q while loading", got)
+	}
+	if err := b.SetField("big", "cfg-000000", "id", "1"); err == nil {
+		t.Fatal("edit accepted while reloading")
+	}
+	progress := <-msgs
+	next := func(msg tea.Msg) tea.Cmd { _, c := m.Update(msg); return c }
+	listen := next(progress)
+	if s := ansi.Strip(m.Render()); strings.Contains(s, "loading 4,000") {
+		t.Fatal("progress shown before the load ran a moment")
+	}
+	now = now.Add(time.Second)
+	if s := ansi.Strip(m.Render()); !strings.Contains(s, "reloading big… loading 4,000/100,000") {
+		t.Fatalf("no progress:\n%s", s)
+	}
+	close(store.release)
+	next(<-msgs)
+	if listen != nil {
+		if msg := listen(); msg != nil {
+			t.Fatalf("listener returned %T after the load ended", msg)
+		}
+	}
+	if b.Busy != "" || !strings.Contains(ansi.Strip(m.Render()), "✓ reloaded big (") {
+		t.Fatalf("reload did not finish:\n%s", ansi.Strip(m.Render()))
+	}
+}
+
+func TestDeadServerTimesOutIntoStatusBar(t *testing.T) {
+	store := &fakeStore{snap: bigSnapshot(3), block: true, release: make(chan struct{})}
+	m, b := newTestModel(store, 120, 30, Options{Timeout: 20 * time.Millisecond})
+	cmd := press(m, "R")
+	for _, c := range cmd().(tea.BatchMsg) {
+		if msg, ok := c().(reloadDoneMsg); ok {
+			m.Update(msg)
+		}
+	}
+	s := ansi.Strip(m.Render())
+	if !strings.Contains(s, "✗ reload backend demo: load: context deadline exceeded") || b.Conn != model.Failed {
+		t.Fatalf("timeout not reported:\n%s", s)
+	}
+	if !strings.Contains(s, "✗ demo") {
+		t.Fatalf("backend not marked failed:\n%s", s)
+	}
+}
+
+func TestStaleResultsAreDropped(t *testing.T) {
+	m, b := newTestModel(&fakeStore{snap: bigSnapshot(3)}, 120, 30, Options{})
+	press(m, "r")
+	id := m.ops[b].id
+	m.Update(reloadDoneMsg{backend: b, id: id - 1, err: fmt.Errorf("old")})
+	m.Update(progressMsg{backend: b, id: id - 1, done: 1, total: 2})
+	if b.Busy == "" || m.ops[b].total != 0 {
+		t.Fatal("a stale message changed the running operation")
+	}
+}
+
+func TestListKeepsSelectionByName(t *testing.T) {
+	names := []string{"a", "b", "c", "d"}
+	var l list
+	l.setNames(names, true)
+	l.moveTo(2)
+	l.setNames([]string{"a", "c", "d"}, true)
+	if l.selected() != "c" {
+		t.Fatalf("selected %q", l.selected())
+	}
+	l.setFilter("D")
+	if l.Len() != 1 || l.selected() != "d" {
+		t.Fatalf("filter: %d rows, %q", l.Len(), l.selected())
+	}
+	l.setNames(nil, true)
+	if l.selected() != "" || l.Len() != 0 {
+		t.Fatal("empty list has a selection")
+	}
+}
+
+func TestContainsFold(t *testing.T) {
+	for _, tt := range []struct {
+		s, sub string
+		want   bool
+	}{
+		{"Database", "base", true}, {"database", "BASE", true}, {"Zoë", "ZOË", true},
+		{"abc", "abcd", false}, {"", "", true}, {"héllo", "llo", true}, {"abc", "x", false},
+	} {
+		if got := containsFold(tt.s, tt.sub); got != tt.want {
+			t.Errorf("containsFold(%q, %q) = %v", tt.s, tt.sub, got)
+		}
+	}
+}

@@ -1,0 +1,169 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// View implements tea.Model. It only reads the state Update prepared.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.Render())
+	v.AltScreen = true
+	v.WindowTitle = "confo"
+	return v
+}
+
+// Render is the screen as a string, for View and for snapshot tests.
+func (m *Model) Render() string {
+	if m.width < minWidth || m.height < minHeight {
+		return m.tooSmall()
+	}
+	screen := strings.Join([]string{m.header(), m.body(), m.hints(), m.statusLine()}, "\n")
+	if m.dialog == nil {
+		return screen
+	}
+	return overlay(screen, m.dialog.view(m), m.width, m.height)
+}
+
+// tooSmall fits a notice into whatever space there is, even 1×1.
+func (m *Model) tooSmall() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	msg := []string{"terminal too small", "need " + strconv.Itoa(minWidth) + "×" + strconv.Itoa(minHeight)}
+	lines := make([]string, 0, m.height)
+	for i := 0; i < m.height && i < len(msg); i++ {
+		lines = append(lines, cut(msg[i], m.width))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// paneWidths splits the width between the four panes; the fields pane,
+// whose values are the widest content, gets what is left.
+func (m *Model) paneWidths() [paneCount]int {
+	clamp := func(pct, lo, hi int) int { return min(max(m.width*pct/100, lo), hi) }
+	bw, nw, cw := clamp(16, 14, 30), clamp(18, 16, 30), clamp(22, 17, 40)
+	return [paneCount]int{bw, nw, cw, m.width - bw - nw - cw}
+}
+
+func (m *Model) body() string {
+	widths := m.paneWidths()
+	h := m.height - 3
+	rows := m.paneRows()
+	panes := make([]string, paneCount)
+	for p := range paneCount {
+		inner := widths[p] - 2
+		var lines []string
+		switch p {
+		case paneBackends:
+			lines = m.renderBackends(inner, rows)
+		case paneNamespaces:
+			lines = m.renderNamespaces(inner, rows)
+		case paneConfigs:
+			lines = m.renderConfigs(inner, rows)
+		case paneFields:
+			lines = m.renderFields(inner, rows)
+		}
+		border, title := m.theme.Border, m.theme.Title
+		if p == m.focus {
+			border, title = m.theme.FocusBorder, m.theme.FocusTitle
+		}
+		panes[p] = box(m.paneTitle(p), lines, widths[p], h, border, title)
+	}
+	return joinColumns(panes)
+}
+
+// joinColumns puts equally tall blocks side by side.
+func joinColumns(blocks []string) string {
+	split := make([][]string, len(blocks))
+	n := 0
+	for i, b := range blocks {
+		split[i] = strings.Split(b, "\n")
+		n = max(n, len(split[i]))
+	}
+	var sb strings.Builder
+	for r := range n {
+		if r > 0 {
+			sb.WriteByte('\n')
+		}
+		for _, lines := range split {
+			if r < len(lines) {
+				sb.WriteString(lines[r])
+			}
+		}
+	}
+	return sb.String()
+}
+
+// header names the app, the active backend and where the cursor is, and
+// counts what is unsaved.
+func (m *Model) header() string {
+	b := m.current
+	th := m.theme
+	parts := []string{th.Header.Render("confo"), th.Badge.Render(" "+b.Name+" ") + " " + th.Dim.Render(b.Kind+" "+b.Address)}
+	if b.ReadOnly {
+		parts = append(parts, th.ReadOnly.Render(" READ-ONLY "))
+	}
+	if ns := m.namespace(); ns != nil {
+		parts = append(parts, ns.Name())
+	}
+	if n := m.unsaved(); n > 0 {
+		parts = append(parts, th.Modified.Render(strconv.Itoa(n)+" unsaved"))
+	}
+	help := th.Key.Render(m.keys.Help.Help().Key) + " " + th.KeyDesc.Render(m.keys.Help.Help().Desc)
+	return spread(strings.Join(parts, th.Dim.Render(" ─ ")), help, m.width)
+}
+
+// hints lists the most useful keys, as many as fit.
+func (m *Model) hints() string {
+	return m.keyLine(m.keys.ShortHelp(), m.width)
+}
+
+// keyLine renders bindings as "key desc · key desc", dropping what does not
+// fit rather than cutting a hint in half.
+func (m *Model) keyLine(bindings []key.Binding, w int) string {
+	th := m.theme
+	var out string
+	used := 0
+	for _, b := range bindings {
+		if !b.Enabled() {
+			continue
+		}
+		h := b.Help()
+		plain := h.Key + " " + h.Desc
+		sep := ""
+		if used > 0 {
+			sep = " · "
+		}
+		if used+len([]rune(sep+plain))+1 > w {
+			break
+		}
+		out += th.Dim.Render(sep) + th.Key.Render(h.Key) + " " + th.KeyDesc.Render(h.Desc)
+		used += len([]rune(sep + plain))
+	}
+	return " " + out
+}
+
+// statusLine shows the running operation or the last result.
+func (m *Model) statusLine() string {
+	if op := m.ops[m.current]; op != nil {
+		return fit(" "+m.spin.View()+" "+m.opText(op), m.width)
+	}
+	for _, b := range m.backends {
+		if op := m.ops[b]; op != nil {
+			return fit(" "+m.spin.View()+" "+m.opText(op), m.width)
+		}
+	}
+	st := m.status
+	style := m.theme.KeyDesc
+	switch st.kind {
+	case statusOK:
+		style = m.theme.OK
+	case statusErr:
+		style = m.theme.Err
+	}
+	return fit(" "+style.Render(st.text), m.width)
+}
