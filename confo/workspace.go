@@ -71,6 +71,9 @@ type Config struct {
 	decodeErr string
 	edited    bool
 	deleted   bool
+	// encoded is Encode(value), made by Changes and dropped by an edit, so a
+	// persist encodes each edited config once instead of twice.
+	encoded []byte
 	// theirs is set when another client changed the config while it had
 	// local edits: persisting needs the user's decision.
 	theirs *Raw
@@ -255,11 +258,11 @@ func (c *Config) setValue(v Value) {
 	c.remoteChanged = false
 	if c.base.State == RawPresent && c.listed {
 		if base, err := Decode(c.base.Bytes); err == nil && base.Equal(v) {
-			c.value, c.decoded, c.decodeErr, c.edited = base, true, "", false
+			c.value, c.decoded, c.decodeErr, c.edited, c.encoded = base, true, "", false, nil
 			return
 		}
 	}
-	c.value, c.decoded, c.decodeErr, c.edited = v, true, "", true
+	c.value, c.decoded, c.decodeErr, c.edited, c.encoded = v, true, "", true, nil
 }
 
 // Namespace returns a namespace by name, or nil.
@@ -583,7 +586,10 @@ func (n *Namespace) changes(only string) NamespaceChange {
 				change.ListRemove = append(change.ListRemove, name)
 			}
 		case c.edited:
-			change.Configs = append(change.Configs, ConfigChange{Name: name, Expect: c.base, Write: Encode(c.value)})
+			if c.encoded == nil {
+				c.encoded = Encode(c.value)
+			}
+			change.Configs = append(change.Configs, ConfigChange{Name: name, Expect: c.base, Write: c.encoded})
 			if !c.listed {
 				change.ListAdd = append(change.ListAdd, name)
 			}
@@ -628,7 +634,10 @@ func (w *Workspace) MarkPersisted(changes []NamespaceChange, written []string) {
 			}
 			// An edit made while the write was in flight stays an edit.
 			c.base, c.theirs = PresentRaw(cc.Write), nil
-			c.edited = !bytes.Equal(Encode(c.value), cc.Write)
+			if c.encoded == nil { // edited while the write was in flight
+				c.encoded = Encode(c.value)
+			}
+			c.edited = !bytes.Equal(c.encoded, cc.Write)
 		}
 		for _, name := range change.ListAdd {
 			if c := ns.configs[name]; c != nil {
@@ -759,7 +768,7 @@ func (w *Workspace) applyNamespace(snap *NamespaceSnapshot, discard bool, report
 		switch {
 		case c == nil:
 			ns.addConfig(fresh)
-		case discard || !c.Status().Dirty():
+		case discard || !c.dirty():
 			if !c.base.Same(cs.Raw) {
 				fresh.remoteChanged = true
 				report.Changed++
@@ -783,7 +792,7 @@ func (w *Workspace) applyNamespace(snap *NamespaceSnapshot, discard bool, report
 			report.Removed++
 		case discard:
 			ns.removeConfig(name)
-		case !c.Status().Dirty():
+		case !c.dirty():
 			ns.removeConfig(name)
 			report.Removed++
 		case c.base.State != RawMissing:
