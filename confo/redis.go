@@ -49,6 +49,12 @@ const redisURLForm = "redis://[user[:pass]@]host[:port][/db][?prefix=P], or redi
 // ParseRedisURL reads the redis:// or rediss:// form. Errors never repeat
 // the URL, since it may hold a password.
 func ParseRedisURL(raw string) (RedisConfig, error) {
+	if strings.ContainsRune(raw, '#') {
+		// A Redis URL has no fragment: this is an unescaped '#', most
+		// likely in a password, which would otherwise be cut short or
+		// fail with a puzzling message about the port.
+		return RedisConfig{}, fmt.Errorf("%w: the Redis URL contains '#'; write it as %%23 in a password or prefix", ErrBadCredentials)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return RedisConfig{}, fmt.Errorf("%w: cannot parse the Redis URL (want %s)", ErrBadCredentials, redisURLForm)
@@ -60,6 +66,9 @@ func ParseRedisURL(raw string) (RedisConfig, error) {
 		cfg.TLS = true
 	default:
 		return RedisConfig{}, fmt.Errorf("%w: URL scheme %q (want %s)", ErrBadCredentials, u.Scheme, redisURLForm)
+	}
+	if u.Opaque != "" {
+		return RedisConfig{}, fmt.Errorf("%w: the Redis URL lacks the // after %q (want %s)", ErrBadCredentials, u.Scheme+":", redisURLForm)
 	}
 	host, port := u.Hostname(), u.Port()
 	if host == "" {
@@ -84,7 +93,11 @@ func ParseRedisURL(raw string) (RedisConfig, error) {
 		}
 		cfg.DB = n
 	}
-	for key, values := range u.Query() {
+	query, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return RedisConfig{}, fmt.Errorf("%w: cannot parse the Redis URL's parameters (want %s)", ErrBadCredentials, redisURLForm)
+	}
+	for key, values := range query {
 		switch key {
 		case "prefix":
 			cfg.Prefix = values[0]
@@ -174,16 +187,19 @@ func applyCommonCreds(cfg *RedisConfig, creds map[string]any) error {
 	return nil
 }
 
-// credString accepts strings and numbers, as the Python credentials did
-// ("redis_port": "6379" or 6379).
+// credString accepts strings and whole numbers, as the Python credentials
+// did ("redis_port": "6379" or 6379); a map decoded from JSON or YAML may
+// hold any integer type or a float64.
 func credString(key string, raw any) (string, error) {
 	switch v := raw.(type) {
 	case string:
 		return v, nil
-	case int:
-		return strconv.Itoa(v), nil
-	case int64:
-		return strconv.FormatInt(v, 10), nil
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		return fmt.Sprint(v), nil
+	case float32:
+		if float32(int64(v)) == v {
+			return strconv.FormatInt(int64(v), 10), nil
+		}
 	case float64:
 		if v == float64(int64(v)) {
 			return strconv.FormatInt(int64(v), 10), nil
@@ -224,14 +240,18 @@ func OpenRedis(ctx context.Context, cfg RedisConfig) (*RedisStore, error) {
 		cfg.IOTimeout = 10 * time.Second
 	}
 	opts := &redis.Options{
-		Addr:            cfg.Addr,
-		Username:        cfg.Username,
-		Password:        cfg.Password,
-		DB:              cfg.DB,
-		DialTimeout:     cfg.DialTimeout,
-		ReadTimeout:     cfg.IOTimeout,
-		WriteTimeout:    cfg.IOTimeout,
-		MaxRetries:      1,
+		Addr:         cfg.Addr,
+		Username:     cfg.Username,
+		Password:     cfg.Password,
+		DB:           cfg.DB,
+		DialTimeout:  cfg.DialTimeout,
+		ReadTimeout:  cfg.IOTimeout,
+		WriteTimeout: cfg.IOTimeout,
+		MaxRetries:   1,
+		// One dial per attempt: MaxRetries already tries again, and a
+		// wrong address should fail in well under a second, not after
+		// go-redis's default five dials with backoff.
+		DialerRetries:   1,
 		DisableIdentity: true,
 	}
 	if cfg.TLS {
@@ -240,13 +260,23 @@ func OpenRedis(ctx context.Context, cfg RedisConfig) (*RedisStore, error) {
 	s := &RedisStore{client: redis.NewClient(opts), cfg: cfg}
 	if err := s.client.Ping(ctx).Err(); err != nil {
 		s.client.Close()
-		return nil, s.wrap(err)
+		return nil, s.openError(err)
 	}
 	if err := s.ensureRegistry(ctx); err != nil {
 		s.client.Close()
-		return nil, err
+		return nil, s.openError(err)
 	}
 	return s, nil
+}
+
+// openError gives a failure while opening its context, except for the typed
+// errors, which already name the address or the key.
+func (s *RedisStore) openError(err error) error {
+	err = s.classify(err)
+	if errors.Is(err, ErrUnreachable) || errors.Is(err, ErrAuth) || errors.Is(err, ErrMalformedKey) {
+		return err
+	}
+	return fmt.Errorf("open redis %s: %w", s.cfg, err)
 }
 
 func (s *RedisStore) ensureRegistry(ctx context.Context) error {
@@ -258,7 +288,7 @@ func (s *RedisStore) ensureRegistry(ctx context.Context) error {
 	}
 	// SETNX: another client creating it at the same moment wins.
 	if err := s.client.SetNX(ctx, s.registryKey(), encodeList("namespaces", nil), 0).Err(); err != nil {
-		return s.wrap(err)
+		return err
 	}
 	_, err := s.readRegistry(ctx)
 	if errors.Is(err, errNoRegistry) {
@@ -285,11 +315,13 @@ func (s *RedisStore) configKey(ns, cfg string) string {
 	return s.cfg.Prefix + ns + "-" + cfg
 }
 
-// wrap turns connection and authentication failures into the typed errors
-// callers act on.
-func (s *RedisStore) wrap(err error) error {
-	if err == nil {
-		return nil
+// classify turns connection and authentication failures into the typed
+// errors callers act on, and returns any other error (or one it already
+// typed) unchanged. The server's auth message never holds the password, so
+// it is kept.
+func (s *RedisStore) classify(err error) error {
+	if errors.Is(err, ErrUnreachable) || errors.Is(err, ErrAuth) {
+		return err
 	}
 	msg := err.Error()
 	for _, marker := range []string{"WRONGPASS", "NOAUTH", "invalid password", "invalid username-password pair"} {
@@ -301,7 +333,7 @@ func (s *RedisStore) wrap(err error) error {
 	if errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, redis.ErrClosed) {
 		return &UnreachableError{Addr: s.cfg.Addr, Err: err}
 	}
-	return fmt.Errorf("redis %s: %w", s.cfg.Addr, err)
+	return err
 }
 
 var errNoRegistry = errors.New("no registry key")
@@ -309,14 +341,17 @@ var errNoRegistry = errors.New("no registry key")
 // readRegistry returns the registered namespaces, sorted and deduplicated.
 func (s *RedisStore) readRegistry(ctx context.Context) ([]string, error) {
 	data, err := s.client.Get(ctx, s.registryKey()).Bytes()
-	if errors.Is(err, redis.Nil) {
+	switch {
+	case errors.Is(err, redis.Nil):
 		return nil, errNoRegistry
-	}
-	if isServerError(err) {
-		return nil, &MalformedKeyError{Key: s.registryKey(), Reason: err.Error()}
-	}
-	if err != nil {
-		return nil, s.wrap(err)
+	case isWrongType(err):
+		reason := "not a Redis string"
+		if typ, terr := s.client.Type(ctx, s.registryKey()).Result(); terr == nil {
+			reason = notAString(typ)
+		}
+		return nil, &MalformedKeyError{Key: s.registryKey(), Reason: reason}
+	case err != nil:
+		return nil, s.classify(err)
 	}
 	names, reason := decodeList(data, "namespaces")
 	if reason != "" {
@@ -325,9 +360,27 @@ func (s *RedisStore) readRegistry(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
-func isServerError(err error) bool {
+// notAString is the reason a key of Redis type typ cannot be a list.
+func notAString(typ string) string {
+	return "a Redis " + typ + ", not a string"
+}
+
+// isWrongType reports the server's answer to a GET of a key that is not a
+// string. Other server errors (NOPERM, OOM) are failures, not bad data.
+func isWrongType(err error) bool {
 	var serverErr redis.Error
-	return err != nil && !errors.Is(err, redis.Nil) && errors.As(err, &serverErr)
+	return errors.As(err, &serverErr) && strings.HasPrefix(serverErr.Error(), "WRONGTYPE")
+}
+
+// pipelineError is the error of a pipeline worth returning: redis.Nil and
+// WRONGTYPE only concern single keys, which the caller inspects one by one.
+func pipelineError(cmds []redis.Cmder) error {
+	for _, cmd := range cmds {
+		if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) && !isWrongType(err) {
+			return err
+		}
+	}
+	return nil
 }
 
 // decodeList reads {"<field>": ["a", "b"]} as a sorted set of names, or says
@@ -338,7 +391,7 @@ func decodeList(data []byte, field string) ([]string, string) {
 		return nil, "not JSON: " + err.Error()
 	}
 	if v.Kind() != Object {
-		return nil, fmt.Sprintf("want an object with a %q list, got a %s", field, v.Kind())
+		return nil, fmt.Sprintf("want an object with a %q list, not a JSON %s", field, v.Kind())
 	}
 	list, ok := v.Field(field)
 	if !ok || list.Kind() != Array {
@@ -382,12 +435,14 @@ func (s *RedisStore) Load(ctx context.Context, opts LoadOptions) (*Snapshot, err
 	}
 	wanted := registry
 	if opts.Namespaces != nil {
-		for _, ns := range opts.Namespaces {
+		wanted = slices.Clone(opts.Namespaces)
+		slices.Sort(wanted)
+		wanted = slices.Compact(wanted)
+		for _, ns := range wanted {
 			if _, found := slices.BinarySearch(registry, ns); !found {
-				return nil, fmt.Errorf("reload namespace %q: %w", ns, ErrNamespaceNotFound)
+				return nil, fmt.Errorf("reload namespace %q from redis %s: %w", ns, s.cfg, ErrNamespaceNotFound)
 			}
 		}
-		wanted = opts.Namespaces
 	}
 	snap := &Snapshot{Registry: registry, Namespaces: make([]NamespaceSnapshot, len(wanted))}
 	if err := s.loadLists(ctx, wanted, snap); err != nil {
@@ -411,8 +466,9 @@ func (s *RedisStore) loadLists(ctx context.Context, names []string, snap *Snapsh
 	for i, ns := range names {
 		cmds[i] = pipe.Get(ctx, s.listKey(ns))
 	}
-	if _, err := pipe.Exec(ctx); err != nil && !isServerError(err) && !errors.Is(err, redis.Nil) {
-		return fmt.Errorf("reload from redis %s: %w", s.cfg, s.wrap(err))
+	executed, _ := pipe.Exec(ctx)
+	if err := pipelineError(executed); err != nil {
+		return fmt.Errorf("reload from redis %s: %w", s.cfg, s.classify(err))
 	}
 	for i, ns := range names {
 		snap.Namespaces[i].Name = ns
@@ -421,7 +477,7 @@ func (s *RedisStore) loadLists(ctx context.Context, names []string, snap *Snapsh
 		case errors.Is(err, redis.Nil):
 			continue
 		case err != nil:
-			snap.Namespaces[i].Problem = fmt.Sprintf("key %q: %v", s.listKey(ns), err)
+			snap.Namespaces[i].Problem = fmt.Sprintf("key %q is not a Redis string", s.listKey(ns))
 			continue
 		}
 		list, reason := decodeList(data, "configurations")
@@ -464,7 +520,7 @@ func (s *RedisStore) discover(ctx context.Context, registry []string, snap *Snap
 	for {
 		keys, next, err := s.client.Scan(ctx, cursor, escapeGlob(s.cfg.Prefix)+"*", 1000).Result()
 		if err != nil {
-			return fmt.Errorf("discover keys in redis %s: %w", s.cfg, s.wrap(err))
+			return fmt.Errorf("discover keys in redis %s: %w", s.cfg, s.classify(err))
 		}
 		for _, full := range keys {
 			key, ok := strings.CutPrefix(full, s.cfg.Prefix)
@@ -552,7 +608,7 @@ func (s *RedisStore) loadConfigs(ctx context.Context, snap *Snapshot, progress f
 			cmds = append(cmds, pipe.MGet(ctx, keys[b:min(b+loadBatch, end)]...))
 		}
 		if _, err := pipe.Exec(ctx); err != nil {
-			return fmt.Errorf("reload from redis %s: %w", s.cfg, s.wrap(err))
+			return fmt.Errorf("reload from redis %s: %w", s.cfg, s.classify(err))
 		}
 		i := start
 		for _, cmd := range cmds {
@@ -579,7 +635,7 @@ func (s *RedisStore) loadConfigs(ctx context.Context, snap *Snapshot, progress f
 		types[n] = pipe.Type(ctx, keys[i])
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("reload from redis %s: %w", s.cfg, s.wrap(err))
+		return fmt.Errorf("reload from redis %s: %w", s.cfg, s.classify(err))
 	}
 	for n, i := range absent {
 		sl := slots[i]
@@ -603,7 +659,14 @@ const commitAttempts = 5
 // Commit implements Store: one WATCH/MULTI/EXEC transaction per namespace.
 func (s *RedisStore) Commit(ctx context.Context, changes []NamespaceChange, opts CommitOptions) ([]string, error) {
 	if s.cfg.ReadOnly {
-		return nil, fmt.Errorf("redis %s: %w", s.cfg, ErrReadOnly)
+		return nil, fmt.Errorf("persist to redis %s: %w", s.cfg, ErrReadOnly)
+	}
+	// Names become keys: a bad one (such as a namespace called "confo",
+	// whose list would replace the registry) must write nothing at all.
+	for _, change := range changes {
+		if err := validateChange(change); err != nil {
+			return nil, fmt.Errorf("persist namespace %q: %w", change.Namespace, err)
+		}
 	}
 	var written []string
 	var conflicts []Conflict
@@ -611,9 +674,19 @@ func (s *RedisStore) Commit(ctx context.Context, changes []NamespaceChange, opts
 		if change.Empty() {
 			continue
 		}
-		found, err := s.commitNamespace(ctx, change, opts)
+		// Cancellation stops between namespaces; each one is atomic anyway.
+		err := ctx.Err()
+		var found []Conflict
+		if err == nil {
+			found, err = s.commitNamespace(ctx, change, opts)
+		}
 		if err != nil {
-			return written, fmt.Errorf("persist namespace %q: %w", change.Namespace, err)
+			err = fmt.Errorf("persist namespace %q to redis %s: %w", change.Namespace, s.cfg, err)
+			if len(conflicts) > 0 {
+				// Keep the conflicts found so far reachable with errors.As.
+				err = errors.Join(err, &ConflictError{Conflicts: conflicts})
+			}
+			return written, err
 		}
 		if len(found) > 0 {
 			conflicts = append(conflicts, found...)
@@ -627,33 +700,53 @@ func (s *RedisStore) Commit(ctx context.Context, changes []NamespaceChange, opts
 	return written, nil
 }
 
+func validateChange(change NamespaceChange) error {
+	if err := ValidateNamespaceName(change.Namespace); err != nil {
+		return err
+	}
+	if change.Register && change.Unregister {
+		return errors.New("a change cannot both register and unregister its namespace")
+	}
+	for _, names := range [][]string{change.ListAdd, change.ListRemove} {
+		for _, name := range names {
+			if err := ValidateConfigName(name); err != nil {
+				return err
+			}
+		}
+	}
+	for _, c := range change.Configs {
+		if err := ValidateConfigName(c.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (s *RedisStore) commitNamespace(ctx context.Context, change NamespaceChange, opts CommitOptions) ([]Conflict, error) {
 	// Only the list keys are WATCHed. Redis (7.0 at least) checks every
 	// WATCH argument against the keys the connection already watches, so
 	// watching n config keys costs O(n²): 0.4 s for 10k keys. The configs
 	// are checked and written by casScript instead, which Redis runs
-	// atomically inside the same MULTI/EXEC.
-	keys := []string{s.listKey(change.Namespace)}
-	touchRegistry := change.Register || change.Unregister
-	if touchRegistry {
-		keys = append(keys, s.registryKey())
+	// atomically inside the same MULTI/EXEC. The registry is read every
+	// time (to refuse config keys that are another namespace's list) but
+	// watched only when this change rewrites it, so that namespaces being
+	// registered elsewhere do not make every commit retry.
+	watched := []string{s.listKey(change.Namespace)}
+	if change.Register || change.Unregister {
+		watched = append(watched, s.registryKey())
 	}
 	for range commitAttempts {
 		var conflicts []Conflict
 		err := s.client.Watch(ctx, func(tx *redis.Tx) error {
 			var err error
-			conflicts, err = s.commitWatched(ctx, tx, change, keys, opts)
+			conflicts, err = s.commitWatched(ctx, tx, change, opts)
 			return err
-		}, keys...)
+		}, watched...)
 		if errors.Is(err, redis.TxFailedErr) {
 			continue
 		}
 		if err != nil {
-			var malformed *MalformedKeyError
-			if errors.As(err, &malformed) {
-				return nil, err
-			}
-			return nil, s.wrap(err)
+			return nil, s.classify(err)
 		}
 		return conflicts, nil
 	}
@@ -729,18 +822,19 @@ return bad
 
 const redisTypePrefix = "redis type "
 
-// commitWatched runs inside WATCH of the list keys: it reads them, merges
-// the lists, and sends casScript in one MULTI/EXEC, which writes everything
-// or, when a config changed, nothing.
-func (s *RedisStore) commitWatched(ctx context.Context, tx *redis.Tx, change NamespaceChange, keys []string, opts CommitOptions) ([]Conflict, error) {
+// commitWatched runs inside WATCH of the list keys: it reads the list and
+// the registry in one round trip, merges the lists, and sends casScript in
+// one MULTI/EXEC, which writes everything or, when a config changed, nothing.
+func (s *RedisStore) commitWatched(ctx context.Context, tx *redis.Tx, change NamespaceChange, opts CommitOptions) ([]Conflict, error) {
+	keys := []string{s.listKey(change.Namespace), s.registryKey()}
 	gets := make([]*redis.StringCmd, len(keys))
-	_, err := tx.Pipelined(ctx, func(p redis.Pipeliner) error {
+	executed, _ := tx.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, key := range keys {
 			gets[i] = p.Get(ctx, key)
 		}
 		return nil
 	})
-	if err != nil && !isServerError(err) && !errors.Is(err, redis.Nil) {
+	if err := pipelineError(executed); err != nil {
 		return nil, err
 	}
 	current := make([]Raw, len(keys))
@@ -752,6 +846,7 @@ func (s *RedisStore) commitWatched(ctx context.Context, tx *redis.Tx, change Nam
 		case errors.Is(err, redis.Nil):
 			current[i] = MissingRaw()
 		default:
+			// WRONGTYPE, the only error pipelineError let through.
 			typ, terr := tx.Type(ctx, keys[i]).Result()
 			if terr != nil {
 				return nil, terr
@@ -759,9 +854,9 @@ func (s *RedisStore) commitWatched(ctx context.Context, tx *redis.Tx, change Nam
 			current[i] = rawOfType(typ)
 		}
 	}
-	list, reg := current[0], Raw{}
-	if change.Register || change.Unregister {
-		reg = current[1]
+	list, reg := current[0], current[1]
+	if err := s.checkKeyClashes(change, reg); err != nil {
+		return nil, err
 	}
 	newList, listChanged, err := s.mergeList(change, list)
 	if err != nil {
@@ -822,6 +917,10 @@ func (s *RedisStore) commitWatched(ctx context.Context, tx *redis.Tx, change Nam
 	if regChanged {
 		write(s.registryKey(), regBytes)
 	}
+	if len(scriptKeys) == 0 {
+		// Registering a namespace that is already registered and listed.
+		return nil, nil
+	}
 	args[0] = ops
 	var cas *redis.Cmd
 	if _, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
@@ -857,6 +956,27 @@ func (s *RedisStore) commitWatched(ctx context.Context, tx *redis.Tx, change Nam
 	return conflicts, nil
 }
 
+// checkKeyClashes refuses a config whose key is the list key of another
+// registered namespace ("b" in "a" and the namespace "a-b"): writing it would
+// destroy that list. A malformed registry is reported by mergeRegistry when
+// this change rewrites it and by every Load; it is not this check's concern.
+func (s *RedisStore) checkKeyClashes(change NamespaceChange, registry Raw) error {
+	if registry.State != RawPresent || len(change.Configs) == 0 {
+		return nil
+	}
+	names, reason := decodeList(registry.Bytes, "namespaces")
+	if reason != "" {
+		return nil
+	}
+	for _, c := range change.Configs {
+		other := change.Namespace + "-" + c.Name
+		if _, found := slices.BinarySearch(names, other); found {
+			return fmt.Errorf("config %q: %w: its key %q is the list of the namespace %q", c.Name, ErrInvalidName, s.listKey(other), other)
+		}
+	}
+	return nil
+}
+
 func conflictReason(expect, now Raw) string {
 	switch {
 	case now.State == RawMissing:
@@ -879,7 +999,7 @@ func (s *RedisStore) mergeList(change NamespaceChange, current Raw) ([]string, b
 		}
 		names = list
 	case RawUnreadable:
-		return nil, false, &MalformedKeyError{Key: s.listKey(change.Namespace), Reason: current.Detail}
+		return nil, false, &MalformedKeyError{Key: s.listKey(change.Namespace), Reason: notAString(strings.TrimPrefix(current.Detail, redisTypePrefix))}
 	}
 	merged := slices.Clone(names)
 	merged = append(merged, change.ListAdd...)
@@ -905,7 +1025,7 @@ func (s *RedisStore) mergeRegistry(change NamespaceChange, current Raw) ([]byte,
 		}
 		names = list
 	case RawUnreadable:
-		return nil, false, &MalformedKeyError{Key: s.registryKey(), Reason: current.Detail}
+		return nil, false, &MalformedKeyError{Key: s.registryKey(), Reason: notAString(strings.TrimPrefix(current.Detail, redisTypePrefix))}
 	}
 	next := slices.Clone(names)
 	if change.Register {

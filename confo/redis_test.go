@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/redis/go-redis/v9"
@@ -13,73 +15,185 @@ import (
 	"confo/internal/redistest"
 )
 
+// redisFixture is what Python's json.dumps writes for a config with a float
+// literal, non-ASCII text (one character above U+FFFF) and mixed list items.
+const redisFixture = `{"host": "localhost", "port": 3306, "ratio": 1.0, "uni": "caf\u00e9 \u2603 \ud83d\ude00", "tags": ["a", null, true]}`
+
 func TestParseRedisURL(t *testing.T) {
 	for _, tc := range []struct {
 		url  string
 		want RedisConfig
-		err  bool
 	}{
-		{url: "redis://h:1/2", want: RedisConfig{Addr: "h:1", DB: 2, TLSServerName: "h"}},
-		{url: "redis://h", want: RedisConfig{Addr: "h:6379", TLSServerName: "h"}},
-		{url: "rediss://ops:pw@h:6380/0?prefix=app:", want: RedisConfig{Addr: "h:6380", Username: "ops", Password: "pw", TLS: true, TLSServerName: "h", Prefix: "app:"}},
-		{url: "redis://:pw@127.0.0.1:7000", want: RedisConfig{Addr: "127.0.0.1:7000", Password: "pw", TLSServerName: "127.0.0.1"}},
-		{url: "redis://h:0", err: true},
-		{url: "redis://h:abc", err: true},
-		{url: "http://h:1", err: true},
-		{url: "redis://h:1/x", err: true},
-		{url: "redis://h:1?db=2", err: true},
+		{"redis://h:1/2", RedisConfig{Addr: "h:1", DB: 2, TLSServerName: "h"}},
+		{"redis://h", RedisConfig{Addr: "h:6379", TLSServerName: "h"}},
+		{"redis://", RedisConfig{Addr: "localhost:6379", TLSServerName: "localhost"}},
+		{"rediss://h:6380", RedisConfig{Addr: "h:6380", TLS: true, TLSServerName: "h"}},
+		{"redis://ops:pw@h:6380/0?prefix=app:", RedisConfig{Addr: "h:6380", Username: "ops", Password: "pw", TLSServerName: "h", Prefix: "app:"}},
+		{"redis://:p%40ss@127.0.0.1:7000", RedisConfig{Addr: "127.0.0.1:7000", Password: "p@ss", TLSServerName: "127.0.0.1"}},
+		{"redis://[::1]:7000/15", RedisConfig{Addr: "[::1]:7000", DB: 15, TLSServerName: "::1"}},
+		{"redis://h?prefix=a%2A%5Bb%5D", RedisConfig{Addr: "h:6379", TLSServerName: "h", Prefix: "a*[b]"}},
 	} {
 		got, err := ParseRedisURL(tc.url)
-		if tc.err {
-			if !errors.Is(err, ErrBadCredentials) {
-				t.Errorf("%s: got %v, want ErrBadCredentials", tc.url, err)
-			}
-			continue
-		}
 		if err != nil || got != tc.want {
 			t.Errorf("%s: got %+v, %v; want %+v", tc.url, got, err, tc.want)
 		}
 	}
-	_, err := ParseRedisURL("redis://u:s3cret@h:99999")
-	if err == nil || strings.Contains(err.Error(), "s3cret") {
-		t.Fatalf("bad URL with a password: %v", err)
-	}
-	cfg, _ := ParseRedisURL("rediss://u:s3cret@h:1/3?prefix=p")
-	if s := cfg.String(); strings.Contains(s, "s3cret") || s != "h:1/3 prefix=p tls" {
-		t.Fatalf("String() = %q", s)
+	for _, tc := range []struct{ url, mention string }{
+		{"redis://u:s3cret@h:0", "port"},
+		{"redis://u:s3cret@h:99999", "port"},
+		{"redis://u:s3cret@h:abc", "parse"},
+		{"http://u:s3cret@h:1", "scheme"},
+		{"redis://u:s3cret@h:1/x", "database"},
+		{"redis://u:s3cret@h:1/-1", "database"},
+		{"redis://u:s3cret@h:1?db=2", `"db"`},
+		{"u:s3cret@h:1", "scheme"},
+		{"redis:u:s3cret@h:1", "//"},
+		{"redis://u:s3#cret@h:1", "%23"},
+		{"redis://u:s3cret@h:1?prefix=%zz", "parameters"},
+	} {
+		_, err := ParseRedisURL(tc.url)
+		if !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), tc.mention) {
+			t.Errorf("%s: got %v; want ErrBadCredentials mentioning %s", tc.url, err, tc.mention)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: the error shows the password: %v", tc.url, err)
+		}
 	}
 }
 
 func TestRedisConfigFromCredentials(t *testing.T) {
+	local := RedisConfig{Addr: "localhost:6379", TLSServerName: "localhost"}
+	port := func(p string) RedisConfig {
+		return RedisConfig{Addr: "localhost:" + p, TLSServerName: "localhost"}
+	}
 	for _, tc := range []struct {
+		name  string
 		creds map[string]any
-		addr  string
-		err   bool
+		want  RedisConfig
 	}{
-		{creds: map[string]any{"redis_host": "localhost", "redis_port": "6379"}, addr: "localhost:6379"},
-		{creds: map[string]any{"redis_host": "h", "redis_port": 7000}, addr: "h:7000"},
-		{creds: map[string]any{"redis_port": float64(7001)}, addr: "localhost:7001"},
-		{creds: map[string]any{"redis_url": "redis://h:2/1", "read_only": true}, addr: "h:2"},
-		{creds: map[string]any{"redis_port": "x"}, err: true},
-		{creds: map[string]any{"redis_hots": "h"}, err: true},
-		{creds: map[string]any{"redis_url": "redis://h", "redis_port": 1}, err: true},
-		{creds: map[string]any{"redis_tls": "maybe"}, err: true},
+		{"the seed", map[string]any{"redis_host": "localhost", "redis_port": "6379"}, local},
+		{"defaults", map[string]any{}, local},
+		{"port int", map[string]any{"redis_port": 7000}, port("7000")},
+		{"port int32", map[string]any{"redis_port": int32(7000)}, port("7000")},
+		{"port uint16", map[string]any{"redis_port": uint16(7000)}, port("7000")},
+		{"port float64 (from JSON)", map[string]any{"redis_port": float64(7001)}, port("7001")},
+		{"IPv6 host", map[string]any{"redis_host": "::1"}, RedisConfig{Addr: "[::1]:6379", TLSServerName: "::1"}},
+		{"everything", map[string]any{
+			"redis_host": "h", "redis_port": 1, "redis_password": "pw", "redis_user": "ops",
+			"redis_db": "2", "redis_tls": "1", "redis_prefix": "app:", "read_only": true,
+		}, RedisConfig{Addr: "h:1", Username: "ops", Password: "pw", DB: 2, TLS: true, TLSServerName: "h", Prefix: "app:", ReadOnly: true}},
+		{"db number, tls bool", map[string]any{"redis_db": 3, "redis_tls": true}, RedisConfig{Addr: "localhost:6379", DB: 3, TLS: true, TLSServerName: "localhost"}},
+		{"url", map[string]any{"redis_url": "rediss://h:1/2", "redis_prefix": "p:", "read_only": "true"},
+			RedisConfig{Addr: "h:1", DB: 2, TLS: true, TLSServerName: "h", Prefix: "p:", ReadOnly: true}},
 	} {
-		cfg, err := RedisConfigFromCredentials(tc.creds)
-		if tc.err {
-			if !errors.Is(err, ErrBadCredentials) {
-				t.Errorf("%v: got %v, want ErrBadCredentials", tc.creds, err)
-			}
-			continue
+		got, err := RedisConfigFromCredentials(tc.creds)
+		if err != nil || got != tc.want {
+			t.Errorf("%s: got %+v, %v; want %+v", tc.name, got, err, tc.want)
 		}
-		if err != nil || cfg.Addr != tc.addr {
-			t.Errorf("%v: got %q, %v; want %q", tc.creds, cfg.Addr, err, tc.addr)
+	}
+	for _, tc := range []struct {
+		name    string
+		creds   map[string]any
+		mention string
+	}{
+		{"port not a number", map[string]any{"redis_port": "x", "redis_password": "s3cret"}, "port"},
+		{"port 0", map[string]any{"redis_port": "0"}, "port"},
+		{"port too big", map[string]any{"redis_port": 65536}, "port"},
+		{"port fraction", map[string]any{"redis_port": 6379.5}, "redis_port"},
+		{"port bool", map[string]any{"redis_port": true}, "redis_port"},
+		{"unknown key", map[string]any{"redis_hots": "h"}, `"redis_hots"`},
+		{"url and host", map[string]any{"redis_url": "redis://h", "redis_port": 1}, `"redis_port"`},
+		{"bad url", map[string]any{"redis_url": "redis://u:s3cret@h:x"}, "URL"},
+		{"url not a string", map[string]any{"redis_url": 1}, "redis_url"},
+		{"tls maybe", map[string]any{"redis_tls": "maybe"}, "redis_tls"},
+		{"db negative", map[string]any{"redis_db": -1}, "redis_db"},
+		{"password of the wrong type", map[string]any{"redis_password": []byte("s3cret")}, "redis_password"},
+	} {
+		_, err := RedisConfigFromCredentials(tc.creds)
+		if !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), tc.mention) {
+			t.Errorf("%s: got %v; want ErrBadCredentials mentioning %s", tc.name, err, tc.mention)
+		}
+		if err != nil && strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: the error shows the password: %v", tc.name, err)
 		}
 	}
 }
 
-// forEachRedis runs a test against miniredis and a real redis-server.
-func forEachRedis(t *testing.T, test func(t *testing.T, addr string, rdb *redis.Client)) {
+func TestRedisConfigStringHidesThePassword(t *testing.T) {
+	for _, tc := range []struct {
+		cfg  RedisConfig
+		want string
+	}{
+		{RedisConfig{Addr: "127.0.0.1:6379", Password: "s3cret"}, "127.0.0.1:6379/0"},
+		{RedisConfig{Addr: "h:1", DB: 3, Username: "ops", Password: "s3cret", Prefix: "p:", TLS: true}, "h:1/3 prefix=p: tls"},
+	} {
+		if got := tc.cfg.String(); got != tc.want {
+			t.Errorf("String() = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+// rawClient reads and plants bytes behind the store's back.
+type rawClient struct {
+	*redis.Client
+	t *testing.T
+}
+
+// set stores key/value pairs as plain strings.
+func (r rawClient) set(kv ...string) {
+	r.t.Helper()
+	for i := 0; i+1 < len(kv); i += 2 {
+		if err := r.Set(r.t.Context(), kv[i], kv[i+1], 0).Err(); err != nil {
+			r.t.Fatalf("SET %s: %v", kv[i], err)
+		}
+	}
+}
+
+// hset turns key into a hash, a type Confo cannot read.
+func (r rawClient) hset(key string) {
+	r.t.Helper()
+	if err := r.HSet(r.t.Context(), key, "f", "v").Err(); err != nil {
+		r.t.Fatalf("HSET %s: %v", key, err)
+	}
+}
+
+func (r rawClient) del(keys ...string) {
+	r.t.Helper()
+	if err := r.Del(r.t.Context(), keys...).Err(); err != nil {
+		r.t.Fatalf("DEL %v: %v", keys, err)
+	}
+}
+
+// get returns a key's bytes, "(missing)", or "(hash)" and the like for a
+// key that is not a string.
+func (r rawClient) get(key string) string {
+	r.t.Helper()
+	v, err := r.Get(r.t.Context(), key).Result()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return "(missing)"
+	case isWrongType(err):
+		return "(" + r.Type(r.t.Context(), key).Val() + ")"
+	case err != nil:
+		r.t.Fatalf("GET %s: %v", key, err)
+	}
+	return v
+}
+
+// want checks the bytes of several keys ("(missing)" for none).
+func (r rawClient) want(kv ...string) {
+	r.t.Helper()
+	for i := 0; i+1 < len(kv); i += 2 {
+		if got := r.get(kv[i]); got != kv[i+1] {
+			r.t.Errorf("key %s holds %s\n\twant %s", kv[i], got, kv[i+1])
+		}
+	}
+}
+
+// forEachServer runs the same test against miniredis and a real
+// redis-server, each fresh and empty.
+func forEachServer(t *testing.T, test func(t *testing.T, addr string, raw rawClient)) {
+	t.Helper()
 	for _, server := range []struct {
 		name  string
 		start func(t *testing.T) string
@@ -89,16 +203,16 @@ func forEachRedis(t *testing.T, test func(t *testing.T, addr string, rdb *redis.
 	} {
 		t.Run(server.name, func(t *testing.T) {
 			addr := server.start(t)
-			rdb := redis.NewClient(&redis.Options{Addr: addr})
-			t.Cleanup(func() { rdb.Close() })
-			test(t, addr, rdb)
+			c := redis.NewClient(&redis.Options{Addr: addr})
+			t.Cleanup(func() { c.Close() })
+			test(t, addr, rawClient{Client: c, t: t})
 		})
 	}
 }
 
 func openTestRedis(t *testing.T, cfg RedisConfig) *RedisStore {
 	t.Helper()
-	s, err := OpenRedis(context.Background(), cfg)
+	s, err := OpenRedis(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,215 +220,700 @@ func openTestRedis(t *testing.T, cfg RedisConfig) *RedisStore {
 	return s
 }
 
-func TestOpenRedisCreatesTheRegistryUnlessReadOnly(t *testing.T) {
-	forEachRedis(t, func(t *testing.T, addr string, rdb *redis.Client) {
-		ctx := context.Background()
+func loadTestRedis(t *testing.T, s *RedisStore, opts LoadOptions) *Snapshot {
+	t.Helper()
+	snap, err := s.Load(t.Context(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+func commitTestRedis(t *testing.T, s *RedisStore, changes ...NamespaceChange) {
+	t.Helper()
+	if _, err := s.Commit(t.Context(), changes, CommitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// snapshotText lists a snapshot one config (or empty or broken namespace)
+// per line, so a test can compare all of it at once.
+func snapshotText(snap *Snapshot) string {
+	var lines []string
+	for _, ns := range snap.Namespaces {
+		if ns.Problem != "" {
+			lines = append(lines, ns.Name+" problem")
+		} else if len(ns.Configs) == 0 {
+			lines = append(lines, ns.Name+" empty")
+		}
+		for _, c := range ns.Configs {
+			line := ns.Name + "/" + c.Name + " "
+			switch c.Raw.State {
+			case RawPresent:
+				line += "= " + string(c.Raw.Bytes)
+			case RawMissing:
+				line += "missing"
+			default:
+				line += "unreadable " + c.Raw.Detail
+			}
+			if c.Unlisted {
+				line += " (unlisted)"
+			}
+			lines = append(lines, line)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func wantSnapshot(t *testing.T, snap *Snapshot, want ...string) {
+	t.Helper()
+	if got := snapshotText(snap); got != strings.Join(want, "\n") {
+		t.Errorf("snapshot:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+func TestRedisOpenCreatesTheRegistryUnlessReadOnly(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
 		openTestRedis(t, RedisConfig{Addr: addr, ReadOnly: true})
-		if n := rdb.Exists(ctx, "confo").Val(); n != 0 {
-			t.Fatal("a read-only open created the registry")
+		raw.want("confo", "(missing)")
+		s := openTestRedis(t, RedisConfig{Addr: addr, Prefix: "p:"})
+		raw.want("p:confo", `{"namespaces": []}`, "confo", "(missing)")
+		if snap := loadTestRedis(t, s, LoadOptions{}); len(snap.Registry) != 0 || len(snap.Namespaces) != 0 {
+			t.Fatalf("a fresh registry loads as %+v", snap)
 		}
-		openTestRedis(t, RedisConfig{Addr: addr, Prefix: "p:"})
-		if got := rdb.Get(ctx, "p:confo").Val(); got != `{"namespaces": []}` {
-			t.Fatalf("registry created as %q", got)
+		// An existing registry is kept as it is, even unsorted.
+		raw.set("confo", `{"namespaces": ["b", "a", "b"]}`)
+		s = openTestRedis(t, RedisConfig{Addr: addr})
+		raw.want("confo", `{"namespaces": ["b", "a", "b"]}`)
+		if snap := loadTestRedis(t, s, LoadOptions{}); !slices.Equal(snap.Registry, []string{"a", "b"}) {
+			t.Fatalf("registry %v, want [a b]", snap.Registry)
 		}
 	})
 }
 
-func TestOpenRedisReportsUnreachableAndAuth(t *testing.T) {
-	addr := fmt.Sprintf("127.0.0.1:%d", redistest.ClosedPort(t))
-	_, err := OpenRedis(context.Background(), RedisConfig{Addr: addr})
-	if !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), addr) {
-		t.Fatalf("closed port: %v", err)
-	}
-	mini := redistest.Miniredis(t)
-	mini.RequireAuth("right")
-	for _, pw := range []string{"", "wrong"} {
-		_, err := OpenRedis(context.Background(), RedisConfig{Addr: mini.Addr(), Password: pw})
-		if !errors.Is(err, ErrAuth) {
-			t.Errorf("password %q: %v, want ErrAuth", pw, err)
-		}
-	}
-	openTestRedis(t, RedisConfig{Addr: mini.Addr(), Password: "right"})
-}
-
-func TestRedisDiscoveryResolvesAmbiguousKeys(t *testing.T) {
-	forEachRedis(t, func(t *testing.T, addr string, rdb *redis.Client) {
-		ctx := context.Background()
-		for k, v := range map[string]string{
-			"confo":   `{"namespaces": ["a", "a-b"]}`,
-			"a":       `{"configurations": []}`,
-			"a-b":     `{"configurations": []}`,
-			"a-b-c":   `{"x": 1}`,
-			"a-x":     `{"y": 2}`,
-			"other-z": `{}`,
-		} {
-			if err := rdb.Set(ctx, k, v, 0).Err(); err != nil {
-				t.Fatal(err)
+func TestRedisOpenRefusesAMalformedRegistry(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		for _, bad := range []string{`not json`, `{"x": 1}`, `{"namespaces": "a"}`, `{"namespaces": [1]}`, `["a"]`, ``, `hash`} {
+			raw.del("p:confo")
+			if bad == "hash" {
+				raw.hset("p:confo")
+			} else {
+				raw.set("p:confo", bad)
 			}
-		}
-		s := openTestRedis(t, RedisConfig{Addr: addr})
-		snap, err := s.Load(ctx, LoadOptions{Discover: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string][]string{}
-		for _, ns := range snap.Namespaces {
-			for _, c := range ns.Configs {
-				if !c.Unlisted || c.Raw.State != RawPresent {
-					t.Errorf("%s/%s: unlisted=%v state=%v", ns.Name, c.Name, c.Unlisted, c.Raw.State)
+			for _, readOnly := range []bool{false, true} {
+				_, err := OpenRedis(t.Context(), RedisConfig{Addr: addr, Prefix: "p:", ReadOnly: readOnly})
+				var malformed *MalformedKeyError
+				if !errors.As(err, &malformed) || malformed.Key != "p:confo" || !errors.Is(err, ErrMalformedKey) {
+					t.Errorf("registry %q (read-only %v): got %v, want a MalformedKeyError for p:confo", bad, readOnly, err)
 				}
-				got[ns.Name] = append(got[ns.Name], c.Name)
 			}
-		}
-		if fmt.Sprint(got) != "map[a:[x] a-b:[c]]" {
-			t.Fatalf("discovered %v; want a-b-c in a-b (longest namespace), a-x in a, and a-b never a config", got)
-		}
-		plain, err := s.Load(ctx, LoadOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, ns := range plain.Namespaces {
-			if len(ns.Configs) != 0 {
-				t.Fatalf("without discovery, unlisted keys were loaded: %+v", ns)
+			want := bad
+			if bad == "hash" {
+				want = "(hash)"
 			}
+			raw.want("p:confo", want)
 		}
 	})
 }
 
-// roundTrips counts what the client sends: one per command or pipeline.
+func TestRedisReportsUnreachableServers(t *testing.T) {
+	addr := fmt.Sprintf("127.0.0.1:%d", redistest.ClosedPort(t))
+	_, err := OpenRedis(t.Context(), RedisConfig{Addr: addr})
+	var unreachable *UnreachableError
+	if !errors.Is(err, ErrUnreachable) || !errors.As(err, &unreachable) || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("closed port: %v; want an UnreachableError naming %s", err, addr)
+	}
+
+	// A server that goes away after the open.
+	mini := redistest.Miniredis(t)
+	addr = mini.Addr()
+	s := openTestRedis(t, RedisConfig{Addr: addr})
+	mini.Close()
+	if _, err := s.Load(t.Context(), LoadOptions{}); !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("load from a stopped server: %v", err)
+	}
+	change := NamespaceChange{Namespace: "ns", Register: true}
+	if _, err := s.Commit(t.Context(), []NamespaceChange{change}, CommitOptions{}); !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("commit to a stopped server: %v", err)
+	}
+}
+
+func TestRedisReportsAuthFailures(t *testing.T) {
+	for _, server := range []struct {
+		name, user string
+		start      func(t *testing.T) string
+	}{
+		{"miniredis default user", "", func(t *testing.T) string {
+			m := redistest.Miniredis(t)
+			m.RequireAuth("s3cret")
+			return m.Addr()
+		}},
+		{"miniredis ACL user", "ops", func(t *testing.T) string {
+			m := redistest.Miniredis(t)
+			m.RequireUserAuth("ops", "s3cret")
+			return m.Addr()
+		}},
+		{"redis-server requirepass", "", func(t *testing.T) string { return redistest.StartWithPassword(t, "default", "s3cret") }},
+		{"redis-server ACL user", "ops", func(t *testing.T) string { return redistest.StartWithPassword(t, "ops", "s3cret") }},
+	} {
+		t.Run(server.name, func(t *testing.T) {
+			addr := server.start(t)
+			for _, pw := range []string{"", "n0tright"} {
+				_, err := OpenRedis(t.Context(), RedisConfig{Addr: addr, Username: server.user, Password: pw})
+				if !errors.Is(err, ErrAuth) || !strings.Contains(err.Error(), addr) {
+					t.Errorf("password %q: %v; want ErrAuth naming %s", pw, err, addr)
+				}
+				if pw != "" && err != nil && strings.Contains(err.Error(), pw) {
+					t.Errorf("the error shows the password: %v", err)
+				}
+			}
+			s := openTestRedis(t, RedisConfig{Addr: addr, Username: server.user, Password: "s3cret"})
+			commitTestRedis(t, s, NamespaceChange{Namespace: "ns", Register: true})
+			if snap := loadTestRedis(t, s, LoadOptions{}); !slices.Equal(snap.Registry, []string{"ns"}) {
+				t.Fatalf("registry %v after an authenticated commit", snap.Registry)
+			}
+		})
+	}
+}
+
+func TestRedisLoadReadsTheLayoutUnderAPrefix(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		raw.set(
+			"app:confo", `{"namespaces": ["sales", "database", "sales"]}`,
+			"app:database", `{"configurations": ["postgres", "mysqli", "mysqli"]}`,
+			"app:database-mysqli", redisFixture,
+			"app:database-postgres", `{"host": "db"}`,
+			// Another tree in the same database, without the prefix.
+			"confo", `{"namespaces": ["other"]}`,
+			"database-mysqli", `{"wrong": "tree"}`,
+		)
+		s := openTestRedis(t, RedisConfig{Addr: addr, Prefix: "app:"})
+		snap := loadTestRedis(t, s, LoadOptions{})
+		if !slices.Equal(snap.Registry, []string{"database", "sales"}) {
+			t.Errorf("registry %v", snap.Registry)
+		}
+		wantSnapshot(t, snap,
+			"database/mysqli = "+redisFixture,
+			`database/postgres = {"host": "db"}`,
+			"sales empty",
+		)
+		if len(snap.Warnings) != 0 {
+			t.Errorf("warnings: %v", snap.Warnings)
+		}
+		// Reading never rewrites anything.
+		raw.want("app:confo", `{"namespaces": ["sales", "database", "sales"]}`,
+			"app:database", `{"configurations": ["postgres", "mysqli", "mysqli"]}`)
+
+		wantSnapshot(t, loadTestRedis(t, s, LoadOptions{Namespaces: []string{"sales", "sales"}}), "sales empty")
+		_, err := s.Load(t.Context(), LoadOptions{Namespaces: []string{"database", "nope"}})
+		if !errors.Is(err, ErrNamespaceNotFound) || !strings.Contains(err.Error(), `"nope"`) {
+			t.Fatalf("loading an unregistered namespace: %v", err)
+		}
+	})
+}
+
+func TestRedisLoadShowsBadDataAsItIs(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		raw.set(
+			"confo", `{"namespaces": ["bad", "broken", "hashlist", "numlist", "ok", "wronglist"]}`,
+			"bad", `{"configurations": ["good", "notjson", "empty", "hash", "missing"]}`,
+			"bad-good", `{"a": 1}`,
+			"bad-notjson", `host=localhost`,
+			"bad-empty", ``,
+			"broken", `{"configurations": ["x"`,
+			"numlist", `{"configurations": [1]}`,
+			"wronglist", `{"configurations": "x"}`,
+			"ok", `{"configurations": ["x"]}`,
+			"ok-x", `1`,
+		)
+		raw.hset("bad-hash")
+		raw.hset("hashlist")
+		s := openTestRedis(t, RedisConfig{Addr: addr})
+		snap := loadTestRedis(t, s, LoadOptions{})
+		wantSnapshot(t, snap,
+			"bad/empty = ",
+			`bad/good = {"a": 1}`,
+			"bad/hash unreadable redis type hash",
+			"bad/missing missing",
+			"bad/notjson = host=localhost",
+			"broken problem",
+			"hashlist problem",
+			"numlist problem",
+			"ok/x = 1",
+			"wronglist problem",
+		)
+		for _, ns := range snap.Namespaces {
+			if ns.Problem != "" && !strings.Contains(ns.Problem, `"`+ns.Name+`"`) {
+				t.Errorf("problem of %s does not name its key: %s", ns.Name, ns.Problem)
+			}
+		}
+		if empty := snap.Namespaces[0].Configs[0]; empty.Raw.State != RawPresent || len(empty.Raw.Bytes) != 0 {
+			t.Errorf("an empty value loads as %+v, want present with no bytes", empty.Raw)
+		}
+	})
+}
+
+func TestRedisDiscoveryAdoptsUnlistedKeys(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		// The prefix holds every glob character: SCAN must match it literally.
+		const p = `t*[1]?\:`
+		raw.set(
+			p+"confo", `{"namespaces": ["a", "a-b", "other"]}`,
+			p+"a", `{"configurations": ["listed"]}`,
+			p+"a-b", `{"configurations": []}`,
+			p+"other", `{"configurations": []}`,
+			p+"a-listed", `1`,
+			p+"a-b-c", `{"x": 1}`, // "a-b" + "c", the longest namespace, not "a" + "b-c"
+			p+"a-x", `2`,
+			p+"a-", `3`, // no config name
+			p+"other-y", `4`,
+			p+"stray", `5`,
+			"tz1q:a-x", `6`, // matches the prefix as an unescaped glob
+			"a-z", `7`, // no prefix
+		)
+		raw.hset(p + "a-h")
+		s := openTestRedis(t, RedisConfig{Addr: addr, Prefix: p})
+		snap := loadTestRedis(t, s, LoadOptions{Discover: true})
+		wantSnapshot(t, snap,
+			"a/h unreadable redis type hash (unlisted)",
+			"a/listed = 1",
+			"a/x = 2 (unlisted)",
+			`a-b/c = {"x": 1} (unlisted)`,
+			"other/y = 4 (unlisted)",
+		)
+		wantWarnings := []string{
+			"adopted 2 unlisted config(s) in a",
+			"adopted 1 unlisted config(s) in a-b",
+			"adopted 1 unlisted config(s) in other",
+		}
+		if !slices.Equal(snap.Warnings, wantWarnings) {
+			t.Errorf("warnings %q, want %q", snap.Warnings, wantWarnings)
+		}
+
+		// Only the namespaces being loaded adopt keys.
+		snap = loadTestRedis(t, s, LoadOptions{Discover: true, Namespaces: []string{"a-b"}})
+		wantSnapshot(t, snap, `a-b/c = {"x": 1} (unlisted)`)
+		if !slices.Equal(snap.Warnings, wantWarnings[1:2]) {
+			t.Errorf("warnings %q", snap.Warnings)
+		}
+
+		// Without discovery the lists are the whole truth.
+		wantSnapshot(t, loadTestRedis(t, s, LoadOptions{}), "a/listed = 1", "a-b empty", "other empty")
+	})
+}
+
+// roundTrips counts what a client sends: one per command or pipeline (a
+// MULTI/EXEC block included). before, when set, runs before each pipeline.
 type roundTrips struct {
-	mu sync.Mutex
-	n  int
+	n      atomic.Int64
+	before func(cmds []redis.Cmder)
 }
 
 func (r *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
 
 func (r *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 	return func(ctx context.Context, cmd redis.Cmder) error {
-		r.mu.Lock()
-		r.n++
-		r.mu.Unlock()
+		r.n.Add(1)
 		return next(ctx, cmd)
 	}
 }
 
 func (r *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []redis.Cmder) error {
-		r.mu.Lock()
-		r.n++
-		r.mu.Unlock()
+		r.n.Add(1)
+		if r.before != nil {
+			r.before(cmds)
+		}
 		return next(ctx, cmds)
 	}
 }
 
 func TestRedisLoadTakesAFewRoundTripsWhateverTheSize(t *testing.T) {
-	ctx := context.Background()
-	addr := redistest.Miniredis(t).Addr()
-	s := openTestRedis(t, RedisConfig{Addr: addr})
-	var change []NamespaceChange
-	for ns := range 4 {
-		c := NamespaceChange{Namespace: fmt.Sprintf("ns%d", ns), Register: true}
-		for i := range 500 {
-			name := fmt.Sprintf("c%d", i)
-			c.ListAdd = append(c.ListAdd, name)
-			c.Configs = append(c.Configs, ConfigChange{Name: name, Expect: MissingRaw(), Write: []byte(`{"i": 1}`)})
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		trips := map[int]int64{}
+		for _, n := range []int{10, 2000} {
+			prefix := fmt.Sprintf("n%d:", n)
+			s := openTestRedis(t, RedisConfig{Addr: addr, Prefix: prefix})
+			for _, ns := range []string{"one", "two"} {
+				change := NamespaceChange{Namespace: ns, Register: true}
+				for i := range n / 2 {
+					name := fmt.Sprintf("c%04d", i)
+					change.ListAdd = append(change.ListAdd, name)
+					change.Configs = append(change.Configs, ConfigChange{Name: name, Expect: MissingRaw(), Write: fmt.Appendf(nil, `{"i": %d}`, i)})
+				}
+				commitTestRedis(t, s, change)
+			}
+			// Warm up: the counted Load should not pay for dialing.
+			loadTestRedis(t, s, LoadOptions{})
+			counter := &roundTrips{}
+			s.client.AddHook(counter)
+			var progress [][2]int
+			snap := loadTestRedis(t, s, LoadOptions{Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) }})
+			if got := len(snap.Namespaces[0].Configs) + len(snap.Namespaces[1].Configs); got != n {
+				t.Fatalf("loaded %d configs, want %d", got, n)
+			}
+			if last := snap.Namespaces[1].Configs[n/2-1]; last.Name != fmt.Sprintf("c%04d", n/2-1) || string(last.Raw.Bytes) != fmt.Sprintf(`{"i": %d}`, n/2-1) {
+				t.Fatalf("last config %s = %s", last.Name, last.Raw.Bytes)
+			}
+			if len(progress) < 2 || progress[0] != [2]int{0, n} || progress[len(progress)-1] != [2]int{n, n} {
+				t.Errorf("progress %v, want from 0 to %d of %d", progress, n, n)
+			}
+			trips[n] = counter.n.Load()
 		}
-		change = append(change, c)
-	}
-	if _, err := s.Commit(ctx, change, CommitOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	counter := &roundTrips{}
-	s.client.AddHook(counter)
-	snap, err := s.Load(ctx, LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(snap.Namespaces) != 4 || len(snap.Namespaces[3].Configs) != 500 {
-		t.Fatalf("loaded %d namespaces", len(snap.Namespaces))
-	}
-	if counter.n > 5 {
-		t.Fatalf("loading 2000 configs took %d round trips, want at most 5", counter.n)
-	}
+		if trips[10] != trips[2000] || trips[2000] > 3 {
+			t.Fatalf("round trips: %d for 10 configs, %d for 2000; want the same, at most 3", trips[10], trips[2000])
+		}
+		t.Logf("Load: %d round trips for 10 and for 2000 configs", trips[2000])
+	})
 }
 
-func TestRedisCommitMergesListsAndRaces(t *testing.T) {
-	forEachRedis(t, func(t *testing.T, addr string, rdb *redis.Client) {
-		ctx := context.Background()
-		s := openTestRedis(t, RedisConfig{Addr: addr})
-		create := []NamespaceChange{{Namespace: "ns", Register: true, ListAdd: []string{"b"},
-			Configs: []ConfigChange{{Name: "b", Expect: MissingRaw(), Write: []byte(`{"v": 0}`)}}}}
-		if _, err := s.Commit(ctx, create, CommitOptions{}); err != nil {
-			t.Fatal(err)
+func TestRedisCommitWritesTheLayoutInPythonFormat(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		s := openTestRedis(t, RedisConfig{Addr: addr, Prefix: "p:"})
+		changes := []NamespaceChange{
+			{Namespace: "database", Register: true, ListAdd: []string{"postgres", "mysqli"}, Configs: []ConfigChange{
+				{Name: "mysqli", Expect: MissingRaw(), Write: []byte(redisFixture)},
+				{Name: "postgres", Expect: MissingRaw(), Write: []byte(`{"host": "db"}`)},
+			}},
+			{Namespace: "analytics", Register: true},
+			{Namespace: "ignored"},
 		}
-		// Another client lists a config meanwhile; our addition keeps it.
-		rdb.Set(ctx, "ns", `{"configurations": ["b", "theirs"]}`, 0)
-		add := []NamespaceChange{{Namespace: "ns", ListAdd: []string{"a"},
-			Configs: []ConfigChange{{Name: "a", Expect: MissingRaw(), Write: []byte(`1`)}}}}
-		if _, err := s.Commit(ctx, add, CommitOptions{}); err != nil {
-			t.Fatal(err)
+		written, err := s.Commit(t.Context(), changes, CommitOptions{})
+		if err != nil || !slices.Equal(written, []string{"database", "analytics"}) {
+			t.Fatalf("commit: %v, %v", written, err)
 		}
-		if got := rdb.Get(ctx, "ns").Val(); got != `{"configurations": ["a", "b", "theirs"]}` {
-			t.Fatalf("list after merge: %s", got)
-		}
+		raw.want(
+			"p:confo", `{"namespaces": ["analytics", "database"]}`,
+			"p:database", `{"configurations": ["mysqli", "postgres"]}`,
+			"p:analytics", `{"configurations": []}`,
+			"p:database-mysqli", redisFixture,
+			"p:database-postgres", `{"host": "db"}`,
+			"p:ignored", "(missing)",
+		)
+		snap := loadTestRedis(t, s, LoadOptions{})
+		wantSnapshot(t, snap, "analytics empty", "database/mysqli = "+redisFixture, `database/postgres = {"host": "db"}`)
 
-		// Two writers with the same expectation: exactly one wins.
-		var wg sync.WaitGroup
-		results := make([]error, 8)
-		for i := range results {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				change := []NamespaceChange{{Namespace: "ns", Configs: []ConfigChange{{Name: "b", Expect: PresentRaw([]byte(`{"v": 0}`)), Write: fmt.Appendf(nil, `{"v": %d}`, i+1)}}}}
-				_, results[i] = s.Commit(ctx, change, CommitOptions{})
-			}()
+		// Registering again changes nothing.
+		commitTestRedis(t, s, NamespaceChange{Namespace: "analytics", Register: true}, NamespaceChange{Namespace: "database", Register: true, ListAdd: []string{"mysqli"}})
+		raw.want("p:confo", `{"namespaces": ["analytics", "database"]}`, "p:database", `{"configurations": ["mysqli", "postgres"]}`)
+
+		// Deleting a config removes its key and its name.
+		mysqli := snap.Namespaces[1].Configs[0]
+		commitTestRedis(t, s, NamespaceChange{Namespace: "database", ListRemove: []string{"mysqli"}, Configs: []ConfigChange{{Name: "mysqli", Expect: mysqli.Raw}}})
+		raw.want("p:database", `{"configurations": ["postgres"]}`, "p:database-mysqli", "(missing)")
+	})
+}
+
+func TestRedisCommitRefusesStaleWrites(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		s := openTestRedis(t, RedisConfig{Addr: addr})
+		v1, v2 := []byte(`{"v": 1}`), []byte(`{"v": 2}`)
+		commitTestRedis(t, s, NamespaceChange{Namespace: "db", Register: true, ListAdd: []string{"a", "b"}, Configs: []ConfigChange{
+			{Name: "a", Expect: MissingRaw(), Write: v1},
+			{Name: "b", Expect: MissingRaw(), Write: v1},
+		}})
+		loaded := PresentRaw(v1)
+		commit := func(opts CommitOptions, configs ...ConfigChange) ([]string, []Conflict, error) {
+			t.Helper()
+			var add []string
+			for _, c := range configs {
+				add = append(add, c.Name)
+			}
+			written, err := s.Commit(t.Context(), []NamespaceChange{{Namespace: "db", ListAdd: add, Configs: configs}}, opts)
+			var conflict *ConflictError
+			if errors.As(err, &conflict) {
+				return written, conflict.Conflicts, nil
+			}
+			return written, nil, err
 		}
-		wg.Wait()
-		wins := 0
-		for _, err := range results {
-			switch {
-			case err == nil:
-				wins++
-			case !errors.Is(err, ErrConflict):
-				t.Fatalf("concurrent commit: %v", err)
+		wantConflict := func(got []Conflict, want Conflict) {
+			t.Helper()
+			if len(got) != 1 || got[0].Namespace != want.Namespace || got[0].Config != want.Config || got[0].Reason != want.Reason ||
+				!got[0].Ours.Same(want.Ours) || !got[0].Theirs.Same(want.Theirs) {
+				t.Errorf("conflicts %+v\n\twant [%+v]", got, want)
 			}
 		}
-		if wins != 1 {
-			t.Fatalf("%d concurrent writers with the same expectation won, want 1", wins)
+
+		// Changed: nothing of the namespace is written, not b, not c, not the list.
+		raw.set("db-a", `{"v": "theirs"}`)
+		written, conflicts, err := commit(CommitOptions{},
+			ConfigChange{Name: "a", Expect: loaded, Write: v2},
+			ConfigChange{Name: "b", Expect: loaded, Write: v2},
+			ConfigChange{Name: "c", Expect: MissingRaw(), Write: v2})
+		if err != nil || len(written) != 0 {
+			t.Fatalf("stale commit: written %v, %v", written, err)
 		}
+		wantConflict(conflicts, Conflict{Namespace: "db", Config: "a", Reason: "changed by another client", Ours: loaded, Theirs: PresentRaw([]byte(`{"v": "theirs"}`))})
+		raw.want("db-a", `{"v": "theirs"}`, "db-b", `{"v": 1}`, "db-c", "(missing)", "db", `{"configurations": ["a", "b"]}`)
+
+		// Deleted.
+		raw.del("db-b")
+		_, conflicts, err = commit(CommitOptions{}, ConfigChange{Name: "b", Expect: loaded, Write: v2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantConflict(conflicts, Conflict{Namespace: "db", Config: "b", Reason: "deleted by another client", Ours: loaded, Theirs: MissingRaw()})
+		raw.want("db-b", "(missing)")
+
+		// Created, here as a key of another type.
+		raw.hset("db-d")
+		hash := Raw{State: RawUnreadable, Detail: "redis type hash"}
+		_, conflicts, err = commit(CommitOptions{}, ConfigChange{Name: "d", Expect: MissingRaw(), Write: v2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantConflict(conflicts, Conflict{Namespace: "db", Config: "d", Reason: "created by another client", Ours: MissingRaw(), Theirs: hash})
+		raw.want("db-d", "(hash)")
+
+		// Replacing the unreadable key the user saw is not a conflict.
+		if _, conflicts, err = commit(CommitOptions{}, ConfigChange{Name: "d", Expect: hash, Write: v2}); err != nil || conflicts != nil {
+			t.Fatalf("replacing a hash the user saw: %v, %v", conflicts, err)
+		}
+		raw.want("db-d", `{"v": 2}`)
+
+		// Overwrite: mine wins.
+		written, conflicts, err = commit(CommitOptions{Overwrite: true},
+			ConfigChange{Name: "a", Expect: loaded, Write: v2},
+			ConfigChange{Name: "b", Expect: loaded, Write: v2})
+		if err != nil || conflicts != nil || !slices.Equal(written, []string{"db"}) {
+			t.Fatalf("overwrite: %v, %v, %v", written, conflicts, err)
+		}
+		raw.want("db-a", `{"v": 2}`, "db-b", `{"v": 2}`, "db", `{"configurations": ["a", "b", "d"]}`)
 	})
 }
 
-func TestRedisCommitRefusesReadOnlyAndMalformedLists(t *testing.T) {
-	forEachRedis(t, func(t *testing.T, addr string, rdb *redis.Client) {
-		ctx := context.Background()
+func TestRedisCommitLandsTheNamespacesWithoutConflicts(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		s := openTestRedis(t, RedisConfig{Addr: addr})
+		raw.set("confo", `{"namespaces": ["one", "two"]}`, "one", `{"configurations": ["a"]}`, "two", `{"configurations": ["b"]}`, "one-a", `1`, "two-b", `1`)
+		raw.set("one-a", `theirs`)
+		written, err := s.Commit(t.Context(), []NamespaceChange{
+			{Namespace: "one", Configs: []ConfigChange{{Name: "a", Expect: PresentRaw([]byte(`1`)), Write: []byte(`2`)}}},
+			{Namespace: "two", Configs: []ConfigChange{{Name: "b", Expect: PresentRaw([]byte(`1`)), Write: []byte(`2`)}}},
+		}, CommitOptions{})
+		var conflict *ConflictError
+		if !errors.As(err, &conflict) || len(conflict.Conflicts) != 1 || conflict.Conflicts[0].Config != "a" || !slices.Equal(written, []string{"two"}) {
+			t.Fatalf("written %v, %v; want two written and one/a in conflict", written, err)
+		}
+		if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "one/a") {
+			t.Errorf("conflict error: %v", err)
+		}
+		raw.want("one-a", "theirs", "two-b", "2")
+	})
+}
+
+func TestRedisCommitMergesListsWithOtherClients(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		s := openTestRedis(t, RedisConfig{Addr: addr})
+		commitTestRedis(t, s, NamespaceChange{Namespace: "ns", Register: true, ListAdd: []string{"b"},
+			Configs: []ConfigChange{{Name: "b", Expect: MissingRaw(), Write: []byte(`0`)}}})
+		// Another client lists a config meanwhile, in its own order.
+		raw.set("ns", `{"configurations": ["theirs", "b"]}`)
+		commitTestRedis(t, s, NamespaceChange{Namespace: "ns", ListAdd: []string{"a"},
+			Configs: []ConfigChange{{Name: "a", Expect: MissingRaw(), Write: []byte(`1`)}}})
+		raw.want("ns", `{"configurations": ["a", "b", "theirs"]}`)
+		commitTestRedis(t, s, NamespaceChange{Namespace: "ns", ListRemove: []string{"b"},
+			Configs: []ConfigChange{{Name: "b", Expect: PresentRaw([]byte(`0`))}}})
+		raw.want("ns", `{"configurations": ["a", "theirs"]}`, "ns-b", "(missing)")
+
+		// And another registers a namespace meanwhile.
+		raw.set("confo", `{"namespaces": ["x", "ns"]}`)
+		commitTestRedis(t, s, NamespaceChange{Namespace: "new", Register: true})
+		raw.want("confo", `{"namespaces": ["new", "ns", "x"]}`)
+	})
+}
+
+func TestRedisCommitRetriesWhenAWatchedKeyChanges(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		s := openTestRedis(t, RedisConfig{Addr: addr})
+		commitTestRedis(t, s, NamespaceChange{Namespace: "ns", Register: true})
+		// Between our read and our MULTI/EXEC, another client lists a config.
+		var attempts int
+		s.client.AddHook(&roundTrips{before: func(cmds []redis.Cmder) {
+			if cmds[0].Name() != "multi" {
+				return
+			}
+			attempts++
+			if attempts == 1 {
+				raw.set("ns", `{"configurations": ["theirs"]}`)
+			}
+		}})
+		commitTestRedis(t, s, NamespaceChange{Namespace: "ns", ListAdd: []string{"mine"},
+			Configs: []ConfigChange{{Name: "mine", Expect: MissingRaw(), Write: []byte(`1`)}}})
+		if attempts != 2 {
+			t.Errorf("%d MULTI/EXEC attempts, want 2", attempts)
+		}
+		raw.want("ns", `{"configurations": ["mine", "theirs"]}`, "ns-mine", "1")
+	})
+}
+
+func TestRedisCommitUnregistersOnlyEmptiedNamespaces(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		s := openTestRedis(t, RedisConfig{Addr: addr})
+		commitTestRedis(t, s,
+			NamespaceChange{Namespace: "old", Register: true, ListAdd: []string{"x"}, Configs: []ConfigChange{{Name: "x", Expect: MissingRaw(), Write: []byte(`1`)}}},
+			NamespaceChange{Namespace: "keep", Register: true})
+		drop := NamespaceChange{Namespace: "old", Unregister: true, ListRemove: []string{"x"}, Configs: []ConfigChange{{Name: "x", Expect: PresentRaw([]byte(`1`))}}}
+
+		raw.set("old", `{"configurations": ["x", "y"]}`)
+		written, err := s.Commit(t.Context(), []NamespaceChange{drop}, CommitOptions{})
+		var conflict *ConflictError
+		if !errors.As(err, &conflict) || len(written) != 0 || len(conflict.Conflicts) != 1 ||
+			conflict.Conflicts[0].Config != "" || conflict.Conflicts[0].Reason != "namespace has configs added by another client" {
+			t.Fatalf("unregister with a config added meanwhile: %v, %v", written, err)
+		}
+		raw.want("confo", `{"namespaces": ["keep", "old"]}`, "old", `{"configurations": ["x", "y"]}`, "old-x", "1")
+
+		raw.set("old", `{"configurations": ["x"]}`)
+		commitTestRedis(t, s, drop)
+		raw.want("confo", `{"namespaces": ["keep"]}`, "old", "(missing)", "old-x", "(missing)", "keep", `{"configurations": []}`)
+	})
+}
+
+func TestRedisCommitWritesNothingItMustNot(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
 		ro := openTestRedis(t, RedisConfig{Addr: addr, ReadOnly: true})
-		change := []NamespaceChange{{Namespace: "ns", Register: true}}
-		if _, err := ro.Commit(ctx, change, CommitOptions{}); !errors.Is(err, ErrReadOnly) {
+		create := NamespaceChange{Namespace: "ns", Register: true, ListAdd: []string{"x"}, Configs: []ConfigChange{{Name: "x", Expect: MissingRaw(), Write: []byte(`1`)}}}
+		if _, err := ro.Commit(t.Context(), []NamespaceChange{create}, CommitOptions{}); !errors.Is(err, ErrReadOnly) {
 			t.Fatalf("read-only commit: %v", err)
 		}
-		rdb.Set(ctx, "confo", `{"namespaces": ["ns"]}`, 0)
-		rdb.Set(ctx, "ns", `["a"]`, 0)
+		raw.want("confo", "(missing)", "ns", "(missing)", "ns-x", "(missing)")
+
 		s := openTestRedis(t, RedisConfig{Addr: addr})
-		snap, err := s.Load(ctx, LoadOptions{})
-		if err != nil || snap.Namespaces[0].Problem == "" {
-			t.Fatalf("a malformed list is not reported: %+v, %v", snap, err)
+		for _, bad := range []NamespaceChange{
+			{Namespace: "confo", Register: true},
+			{Namespace: "ns", ListAdd: []string{"a/b"}},
+			{Namespace: "ns", Configs: []ConfigChange{{Name: "", Expect: MissingRaw(), Write: []byte(`1`)}}},
+		} {
+			// A valid change first: bad names anywhere stop the whole commit.
+			if _, err := s.Commit(t.Context(), []NamespaceChange{create, bad}, CommitOptions{}); !errors.Is(err, ErrInvalidName) {
+				t.Errorf("commit of %+v: %v, want ErrInvalidName", bad, err)
+			}
 		}
-		write := []NamespaceChange{{Namespace: "ns", ListAdd: []string{"x"}, Configs: []ConfigChange{{Name: "x", Expect: MissingRaw(), Write: []byte(`1`)}}}}
-		if _, err := s.Commit(ctx, write, CommitOptions{}); !errors.Is(err, ErrMalformedKey) {
-			t.Fatalf("commit into a malformed list: %v", err)
+		both := NamespaceChange{Namespace: "ns", Register: true, Unregister: true}
+		if _, err := s.Commit(t.Context(), []NamespaceChange{create, both}, CommitOptions{}); err == nil {
+			t.Error("a change that registers and unregisters was accepted")
 		}
-		if rdb.Exists(ctx, "ns-x").Val() != 0 || rdb.Get(ctx, "ns").Val() != `["a"]` {
-			t.Fatal("a commit into a malformed list wrote something")
+		raw.want("confo", `{"namespaces": []}`, "ns", "(missing)", "ns-x", "(missing)")
+
+		// A config whose key is another namespace's list, even with overwrite.
+		commitTestRedis(t, s, NamespaceChange{Namespace: "a", Register: true}, NamespaceChange{Namespace: "a-b", Register: true})
+		clash := NamespaceChange{Namespace: "a", ListAdd: []string{"b"}, Configs: []ConfigChange{{Name: "b", Expect: MissingRaw(), Write: []byte(`1`)}}}
+		if _, err := s.Commit(t.Context(), []NamespaceChange{clash}, CommitOptions{Overwrite: true}); !errors.Is(err, ErrInvalidName) || !strings.Contains(err.Error(), `"a-b"`) {
+			t.Errorf("config key equal to a namespace list key: %v", err)
 		}
+		raw.want("a-b", `{"configurations": []}`, "a", `{"configurations": []}`)
+
+		// A malformed list is never rewritten, nor are configs written next to it.
+		raw.set("ns", `["a"]`)
+		raw.hset("hashed")
+		raw.set("confo", `{"namespaces": ["a", "a-b", "hashed", "ns"]}`)
+		snap := loadTestRedis(t, s, LoadOptions{})
+		wantSnapshot(t, snap, "a empty", "a-b empty", "hashed problem", "ns problem")
+		for _, ns := range []string{"ns", "hashed"} {
+			write := NamespaceChange{Namespace: ns, ListAdd: []string{"x"}, Configs: []ConfigChange{{Name: "x", Expect: MissingRaw(), Write: []byte(`1`)}}}
+			_, err := s.Commit(t.Context(), []NamespaceChange{write}, CommitOptions{Overwrite: true})
+			var malformed *MalformedKeyError
+			if !errors.As(err, &malformed) || malformed.Key != ns {
+				t.Errorf("commit into the malformed list %s: %v", ns, err)
+			}
+		}
+		raw.want("ns", `["a"]`, "ns-x", "(missing)", "hashed", "(hash)", "hashed-x", "(missing)")
 	})
 }
 
-func TestEscapeGlobAndOwner(t *testing.T) {
+func TestRedisCommitTakesAFewRoundTripsPerNamespace(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		trips := map[int]int64{}
+		for _, n := range []int{10, 3000} {
+			s := openTestRedis(t, RedisConfig{Addr: addr, Prefix: fmt.Sprintf("n%d:", n)})
+			commitTestRedis(t, s, NamespaceChange{Namespace: "ns", Register: true})
+			counter := &roundTrips{}
+			s.client.AddHook(counter)
+			change := NamespaceChange{Namespace: "ns"}
+			for i := range n {
+				name := fmt.Sprintf("c%d", i)
+				change.ListAdd = append(change.ListAdd, name)
+				change.Configs = append(change.Configs, ConfigChange{Name: name, Expect: MissingRaw(), Write: []byte(`{}`)})
+			}
+			commitTestRedis(t, s, change)
+			trips[n] = counter.n.Load()
+			if got := len(loadTestRedis(t, s, LoadOptions{}).Namespaces[0].Configs); got != n {
+				t.Fatalf("%d configs committed, %d loaded", n, got)
+			}
+		}
+		if trips[10] != trips[3000] || trips[3000] > 3 {
+			t.Fatalf("round trips: %d for 10 configs, %d for 3000; want the same, at most 3", trips[10], trips[3000])
+		}
+		t.Logf("Commit: %d round trips per namespace for 10 and for 3000 configs", trips[3000])
+	})
+}
+
+func TestRedisConcurrentCommitsOneWins(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		setup := openTestRedis(t, RedisConfig{Addr: addr})
+		v0 := []byte(`{"v": 0}`)
+		commitTestRedis(t, setup, NamespaceChange{Namespace: "ns", Register: true, ListAdd: []string{"c"},
+			Configs: []ConfigChange{{Name: "c", Expect: MissingRaw(), Write: v0}}})
+		// Every writer is a separate client, as separate processes would be.
+		const writers = 8
+		stores := make([]*RedisStore, writers)
+		for i := range stores {
+			stores[i] = openTestRedis(t, RedisConfig{Addr: addr})
+		}
+		errs := make([]error, writers)
+		var wg sync.WaitGroup
+		for i, s := range stores {
+			wg.Go(func() {
+				change := NamespaceChange{Namespace: "ns", ListAdd: []string{fmt.Sprint("w", i)}, Configs: []ConfigChange{
+					{Name: "c", Expect: PresentRaw(v0), Write: fmt.Appendf(nil, `{"v": %d}`, i+1)},
+				}}
+				_, errs[i] = s.Commit(context.Background(), []NamespaceChange{change}, CommitOptions{})
+			})
+		}
+		wg.Wait()
+		winner := -1
+		for i, err := range errs {
+			var conflict *ConflictError
+			switch {
+			case err == nil && winner >= 0:
+				t.Fatalf("writers %d and %d both won", winner, i)
+			case err == nil:
+				winner = i
+			case !errors.As(err, &conflict):
+				t.Fatalf("writer %d: %v", i, err)
+			}
+		}
+		if winner < 0 {
+			t.Fatal("no writer won")
+		}
+		won := fmt.Sprintf(`{"v": %d}`, winner+1)
+		for i, err := range errs {
+			var conflict *ConflictError
+			if errors.As(err, &conflict) && string(conflict.Conflicts[0].Theirs.Bytes) != won {
+				t.Errorf("writer %d saw %s, want the winner's %s", i, conflict.Conflicts[0].Theirs.Bytes, won)
+			}
+		}
+		raw.want("ns-c", won, "ns", fmt.Sprintf(`{"configurations": ["c", "w%d"]}`, winner))
+	})
+}
+
+func TestRedisEscapeGlobAndOwningNamespace(t *testing.T) {
 	if got := escapeGlob(`a*b?[c]\`); got != `a\*b\?\[c\]\\` {
-		t.Fatalf("escapeGlob = %q", got)
+		t.Errorf("escapeGlob = %q", got)
 	}
-	if ns, cfg := owningNamespace("a-", []string{"a"}); ns != "" || cfg != "" {
-		t.Fatalf("a key with an empty config name was owned by %q", ns)
+	registry := []string{"a", "a-b", "b"}
+	for key, want := range map[string]string{
+		"a-b-c": "a-b/c",
+		"a-bc":  "a/bc",
+		"a-b-":  "a/b-",
+		"a-":    "/",
+		"b":     "/",
+		"c-d":   "/",
+	} {
+		ns, cfg := owningNamespace(key, registry)
+		if got := ns + "/" + cfg; got != want {
+			t.Errorf("owningNamespace(%q) = %s, want %s", key, got, want)
+		}
 	}
 }

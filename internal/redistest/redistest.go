@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,8 +18,9 @@ import (
 )
 
 // Start runs a redis-server on a free loopback port until the test ends and
-// returns its address. Without redis-server it skips, except under CI=true,
-// where a missing server means .ci/run is broken.
+// returns its address. extraArgs go to redis-server after the defaults
+// (config directives such as "--requirepass", "pw"). Without redis-server it
+// skips, except under CI=true, where a missing server means .ci/run is broken.
 func Start(t testing.TB, extraArgs ...string) string {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
@@ -29,28 +31,61 @@ func Start(t testing.TB, extraArgs ...string) string {
 		t.Skip("redis-server not installed")
 	}
 	port := FreePort(t)
+	dir := t.TempDir()
+	logFile := filepath.Join(dir, "redis.log")
 	args := append([]string{
 		"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--daemonize", "no",
-		"--dir", t.TempDir(),
+		"--dir", dir, "--logfile", logFile,
 	}, extraArgs...)
 	cmd := exec.Command(bin, args...)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start redis-server: %v", err)
 	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
 		cmd.Process.Kill()
-		cmd.Wait()
+		<-exited
 	})
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	deadline := time.Now().Add(10 * time.Second)
 	for !ping(addr) {
+		select {
+		case err := <-exited:
+			// Put it back for the cleanup, which waits for it too.
+			exited <- err
+			t.Fatalf("redis-server on %s exited (%v) before answering PING; its log:\n%s", addr, err, readLog(logFile))
+		default:
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("redis-server on %s did not answer PING within 10s", addr)
+			t.Fatalf("redis-server on %s did not answer PING within 10s; its log:\n%s", addr, readLog(logFile))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
 	return addr
+}
+
+func readLog(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	return string(data)
+}
+
+// StartWithPassword runs a redis-server that requires a password. For the
+// user "default" that is --requirepass; for any other user it is an ACL user
+// with every permission, and the default user is switched off so that only
+// user and pass get in.
+func StartWithPassword(t testing.TB, user, pass string) string {
+	t.Helper()
+	if user == "" || user == "default" {
+		return Start(t, "--requirepass", pass)
+	}
+	return Start(t,
+		"--user", "default", "off",
+		"--user", user, "on", ">"+pass, "~*", "&*", "+@all")
 }
 
 // ping reports whether a Redis server answers at addr (an auth error counts
