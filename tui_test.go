@@ -431,7 +431,7 @@ func TestPersistConfig(t *testing.T) {
 	if got := a.stored("database", "mysqli"); got != mysqli {
 		t.Fatalf("n wrote: %s", got)
 	}
-	a.press("s", "y").wantScreen("✓ persisted database (1 config) in 0 ms")
+	a.press("s", "y").wantScreen("✓ persisted database/mysqli in 0 ms")
 	if got := a.stored("database", "mysqli"); got != `{"host": "localhost", "db_name": "sambe_db", "user": "admin"}` {
 		t.Fatalf("stored: %s", got)
 	}
@@ -458,7 +458,7 @@ func TestPersistNamespaceAndBackend(t *testing.T) {
 	}
 
 	a.press("ctrl+s").wantScreen("Persist backend demo?", "namespace sales", "● regions  changed value")
-	a.press("y").wantScreen("✓ persisted sales (1 config)")
+	a.press("y").wantScreen("✓ persisted sales/regions")
 	if got := a.stored("sales", "regions"); got != `["eu"]` {
 		t.Fatalf("regions: %s", got)
 	}
@@ -519,7 +519,7 @@ func conflicted(t *testing.T, cfg appConfig) *app {
 func TestConflictOverwrite(t *testing.T) {
 	a := conflicted(t, appConfig{width: 120, height: 30})
 	a.press("h", "c").wantScreen("Conflict: database/mysqli", "theirs (stored now)", `-   "user": "theirs"`, `+   "user": "mine"`)
-	a.press("o").wantScreen("✓ persisted database (1 config)")
+	a.press("o").wantScreen("✓ persisted database/mysqli")
 	if got := a.stored("database", "mysqli"); !strings.Contains(got, `"user": "mine"`) {
 		t.Fatalf("overwrite: %s", got)
 	}

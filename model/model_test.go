@@ -276,7 +276,7 @@ func TestSummarize(t *testing.T) {
 
 	one, err := b.WS.Changes(confo.Scope{Namespace: "database", Config: "mysqli"})
 	must(err)
-	if got := Summarize(one).Describe(); got != "database (1 config)" {
+	if got := Summarize(one).Describe(); got != "database/mysqli" {
 		t.Fatalf("config scope: %q", got)
 	}
 }

@@ -190,6 +190,10 @@ func (s Summary) Describe() string {
 		names = append(names, ns.Name)
 	}
 	n := s.ConfigCount()
+	if n == 1 && len(s.Namespaces) == 1 && len(s.Namespaces[0].Configs) == 1 {
+		// One config: name it, as the confirmation dialog did.
+		return s.Namespaces[0].Name + "/" + s.Namespaces[0].Configs[0].Name
+	}
 	unit := "configs"
 	if n == 1 {
 		unit = "config"
