@@ -15,16 +15,10 @@ import (
 // TestBadDataIsReportedNeverOverwritten plants what other tools may leave in
 // Redis and checks that confo shows it, keeps working, and leaves it alone.
 func TestBadDataIsReportedNeverOverwritten(t *testing.T) {
-	for _, server := range []struct {
-		name  string
-		start func(t *testing.T) string
-	}{
-		{"miniredis", func(t *testing.T) string { return redistest.Miniredis(t).Addr() }},
-		{"redis-server", func(t *testing.T) string { return redistest.Start(t) }},
-	} {
-		t.Run(server.name, func(t *testing.T) {
+	for _, server := range redistest.Servers() {
+		t.Run(server.Name, func(t *testing.T) {
 			ctx := context.Background()
-			addr := server.start(t)
+			addr := server.Start(t)
 			rdb := redis.NewClient(&redis.Options{Addr: addr})
 			defer rdb.Close()
 			planted := map[string]string{

@@ -95,7 +95,7 @@ func (d dirDoor) get(t *testing.T, ns, cfg string) (string, bool) {
 	return string(data), true
 }
 
-func redisEnv(name, prefix string, start func(t *testing.T) string) suiteEnv {
+func redisEnv(name, prefix string, start func(t testing.TB) string) suiteEnv {
 	return suiteEnv{name: name, typ: confo.BackendRedis, setup: func(t *testing.T) (map[string]any, backdoor) {
 		addr := start(t)
 		client := redis.NewClient(&redis.Options{Addr: addr})
@@ -107,12 +107,12 @@ func redisEnv(name, prefix string, start func(t *testing.T) string) suiteEnv {
 }
 
 func suiteEnvs() []suiteEnv {
-	mini := func(t *testing.T) string { return redistest.Miniredis(t).Addr() }
-	real := func(t *testing.T) string { return redistest.Start(t) }
+	servers := redistest.Servers()
+	mini, real := servers[0].Start, servers[1].Start
 	return []suiteEnv{
-		redisEnv("miniredis", "", mini),
-		redisEnv("redis-server", "", real),
-		redisEnv("redis-server-prefix", "app:", real),
+		redisEnv(servers[0].Name, "", mini),
+		redisEnv(servers[1].Name, "", real),
+		redisEnv(servers[1].Name+"-prefix", "app:", real),
 		{name: "dir", typ: confo.BackendFilesystem, setup: func(t *testing.T) (map[string]any, backdoor) {
 			root := t.TempDir()
 			return map[string]any{"config_path": root}, dirDoor{root: root}

@@ -379,37 +379,9 @@ func (s *DirStore) Commit(ctx context.Context, changes []NamespaceChange, opts C
 			return nil, fmt.Errorf("persist namespace %q: %w", ch.Namespace, err)
 		}
 	}
-	var written []string
-	var conflicts []Conflict
-	for _, ch := range changes {
-		if ch.Empty() {
-			continue
-		}
-		// Cancellation stops between namespaces only: once a namespace's
-		// writes begin, finishing them beats leaving it half written.
-		err := ctx.Err()
-		var found []Conflict
-		if err == nil {
-			found, err = s.commitNamespace(ctx, ch, opts)
-		}
-		if err != nil {
-			err = fmt.Errorf("persist namespace %q: %w", ch.Namespace, err)
-			if len(conflicts) > 0 {
-				// Keep the conflicts found so far reachable with errors.As.
-				err = errors.Join(err, &ConflictError{Conflicts: conflicts})
-			}
-			return written, err
-		}
-		if len(found) > 0 {
-			conflicts = append(conflicts, found...)
-			continue
-		}
-		written = append(written, ch.Namespace)
-	}
-	if len(conflicts) > 0 {
-		return written, &ConflictError{Conflicts: conflicts}
-	}
-	return written, nil
+	return commitEach(ctx, changes, "", func(ch NamespaceChange) ([]Conflict, error) {
+		return s.commitNamespace(ctx, ch, opts)
+	})
 }
 
 func dirValidateChange(ch NamespaceChange) error {

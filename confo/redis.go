@@ -668,36 +668,9 @@ func (s *RedisStore) Commit(ctx context.Context, changes []NamespaceChange, opts
 			return nil, fmt.Errorf("persist namespace %q: %w", change.Namespace, err)
 		}
 	}
-	var written []string
-	var conflicts []Conflict
-	for _, change := range changes {
-		if change.Empty() {
-			continue
-		}
-		// Cancellation stops between namespaces; each one is atomic anyway.
-		err := ctx.Err()
-		var found []Conflict
-		if err == nil {
-			found, err = s.commitNamespace(ctx, change, opts)
-		}
-		if err != nil {
-			err = fmt.Errorf("persist namespace %q to redis %s: %w", change.Namespace, s.cfg, err)
-			if len(conflicts) > 0 {
-				// Keep the conflicts found so far reachable with errors.As.
-				err = errors.Join(err, &ConflictError{Conflicts: conflicts})
-			}
-			return written, err
-		}
-		if len(found) > 0 {
-			conflicts = append(conflicts, found...)
-			continue
-		}
-		written = append(written, change.Namespace)
-	}
-	if len(conflicts) > 0 {
-		return written, &ConflictError{Conflicts: conflicts}
-	}
-	return written, nil
+	return commitEach(ctx, changes, " to redis "+s.cfg.String(), func(change NamespaceChange) ([]Conflict, error) {
+		return s.commitNamespace(ctx, change, opts)
+	})
 }
 
 func validateChange(change NamespaceChange) error {

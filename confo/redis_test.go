@@ -194,15 +194,9 @@ func (r rawClient) want(kv ...string) {
 // redis-server, each fresh and empty.
 func forEachServer(t *testing.T, test func(t *testing.T, addr string, raw rawClient)) {
 	t.Helper()
-	for _, server := range []struct {
-		name  string
-		start func(t *testing.T) string
-	}{
-		{"miniredis", func(t *testing.T) string { return redistest.Miniredis(t).Addr() }},
-		{"redis-server", func(t *testing.T) string { return redistest.Start(t) }},
-	} {
-		t.Run(server.name, func(t *testing.T) {
-			addr := server.start(t)
+	for _, server := range redistest.Servers() {
+		t.Run(server.Name, func(t *testing.T) {
+			addr := server.Start(t)
 			c := redis.NewClient(&redis.Options{Addr: addr})
 			t.Cleanup(func() { c.Close() })
 			test(t, addr, rawClient{Client: c, t: t})

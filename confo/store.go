@@ -3,6 +3,7 @@ package confo
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
@@ -199,4 +200,39 @@ func validateName(name string) error {
 		return fmt.Errorf("%w: contains a control character", ErrInvalidName)
 	}
 	return nil
+}
+
+// commitEach commits each non-empty change in turn with commitOne, so every
+// Store reports alike: the namespaces written, a *ConflictError for those
+// left untouched, and on a failure the conflicts found so far joined to it.
+// Cancellation stops between namespaces; each one is finished or untouched.
+func commitEach(ctx context.Context, changes []NamespaceChange, where string, commitOne func(NamespaceChange) ([]Conflict, error)) ([]string, error) {
+	var written []string
+	var conflicts []Conflict
+	for _, change := range changes {
+		if change.Empty() {
+			continue
+		}
+		err := ctx.Err()
+		var found []Conflict
+		if err == nil {
+			found, err = commitOne(change)
+		}
+		if err != nil {
+			err = fmt.Errorf("persist namespace %q%s: %w", change.Namespace, where, err)
+			if len(conflicts) > 0 {
+				err = errors.Join(err, &ConflictError{Conflicts: conflicts})
+			}
+			return written, err
+		}
+		if len(found) > 0 {
+			conflicts = append(conflicts, found...)
+			continue
+		}
+		written = append(written, change.Namespace)
+	}
+	if len(conflicts) > 0 {
+		return written, &ConflictError{Conflicts: conflicts}
+	}
+	return written, nil
 }

@@ -124,3 +124,18 @@ func ClosedPort(t testing.TB) int {
 func Miniredis(t testing.TB) *miniredis.Miniredis {
 	return miniredis.RunT(t)
 }
+
+// Server is one kind of fresh, empty Redis a test can start.
+type Server struct {
+	Name  string
+	Start func(t testing.TB) string
+}
+
+// Servers lists miniredis and a real redis-server, for suites that must hold
+// on both.
+func Servers() []Server {
+	return []Server{
+		{"miniredis", func(t testing.TB) string { return Miniredis(t).Addr() }},
+		{"redis-server", func(t testing.TB) string { return Start(t) }},
+	}
+}
