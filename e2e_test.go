@@ -55,7 +55,6 @@ var e2eSeed = map[string]string{
 // and sees the new value; then quits with q.
 func TestEndToEndTmux(t *testing.T) {
 	e := startE2E(t)
-	rdb := e.rdb
 
 	// The main screen, with the first config's fields.
 	e.waitFor(e2eStartWait, "main screen", hasAll("Backends", "Namespaces", "database", "mysqli", "postgres", `"root"`))
@@ -100,10 +99,11 @@ func TestEndToEndTmux(t *testing.T) {
 	e.wantRedis("database", e2eSeed["database"])
 	e.wantRedis("confo", e2eSeed["confo"])
 
-	// Another client changes postgres; r reloads the namespace.
+	// Another client (redis-cli) changes postgres; r reloads the namespace.
 	const postgres2 = `{"host": "db2.internal", "db_name": "sambe_db", "user": "root123"}`
-	if err := rdb.Set(context.Background(), "database-postgres", postgres2, 0).Err(); err != nil {
-		e.fatalf("SET database-postgres: %v", err)
+	host, port, _ := strings.Cut(e.rdb.Options().Addr, ":")
+	if out, err := exec.Command("redis-cli", "-h", host, "-p", port, "SET", "database-postgres", postgres2).CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "OK" {
+		e.fatalf("redis-cli SET database-postgres: %v: %s", err, out)
 	}
 	send(t, e.sock, "r")
 	e.waitFor(e2eWait, "reload success in the status bar", hasAll("✓ reloaded database", "changed remotely"))
