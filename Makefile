@@ -26,3 +26,4 @@ lint:
 
 fuzz:
 	$(GO) test ./confo -run XXX -fuzz FuzzCodec -fuzztime 60s
+	$(GO) test ./confo -run XXX -fuzz FuzzOwningNamespace -fuzztime 30s
