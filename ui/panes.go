@@ -83,11 +83,11 @@ func (m *Model) renderBackends(w, h int) []string {
 			rest += " " + m.theme.Modified.Render(strconv.Itoa(n))
 		}
 		lines = append(lines, m.row(paneBackends, i, mark, rest, w))
-		addr := b.Address
+		addr := cutLeft(b.Address, w-3)
 		if b.Conn == model.Failed && b.LastErr != "" {
-			addr = b.LastErr
+			addr = cut(b.LastErr, w-3)
 		}
-		lines = append(lines, "   "+m.theme.Dim.Render(cut(addr, w-3)))
+		lines = append(lines, "   "+m.theme.Dim.Render(addr))
 	}
 	return lines
 }

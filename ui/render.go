@@ -34,6 +34,16 @@ func cut(s string, w int) string {
 	return s
 }
 
+// cutLeft is cut keeping the end: for an address or a path the port or the
+// last folder tells more than the start.
+func cutLeft(s string, w int) string {
+	sw := ansi.StringWidth(s)
+	if w <= 0 || sw <= w {
+		return cut(s, w)
+	}
+	return ansi.TruncateLeft(s, sw-w+1, "…")
+}
+
 // spread puts left and right on one line of w cells, truncating left first.
 func spread(left, right string, w int) string {
 	rw := ansi.StringWidth(right)
