@@ -43,12 +43,6 @@ func (c *clock) Now() time.Time {
 	return c.now
 }
 
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 // app drives the whole UI the way Bubble Tea would: keys in, commands run
 // (concurrently, like the runtime does) until none are left, their messages
 // fed back into Update.

@@ -55,17 +55,6 @@ func median(ds []time.Duration) time.Duration {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// percentile is the nearest-rank percentile p (0..100) of ds.
-func percentile(ds []time.Duration, p float64) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	rank := int(float64(len(s))*p/100+0.999999) - 1
-	return s[max(0, min(rank, len(s)-1))]
-}
-
 func fmtDur(d time.Duration) string {
 	switch {
 	case d <= 0:
