@@ -372,34 +372,16 @@ func (s *DirStore) Commit(ctx context.Context, changes []NamespaceChange, opts C
 	if s.readOnly {
 		return nil, fmt.Errorf("persist to %s: %w", s.dir, ErrReadOnly)
 	}
-	// Names are checked up front, so a bad one writes nothing at all; they
-	// become paths, so this is also what keeps writes inside s.dir.
+	// Names become paths: commitEach's validation is also what keeps
+	// writes inside s.dir. A hidden folder would never be loaded back.
 	for _, ch := range changes {
-		if err := dirValidateChange(ch); err != nil {
-			return nil, fmt.Errorf("persist namespace %q: %w", ch.Namespace, err)
+		if strings.HasPrefix(ch.Namespace, ".") {
+			return nil, fmt.Errorf("persist namespace %q: %w: a folder starting with '.' is hidden and would not be loaded back", ch.Namespace, ErrInvalidName)
 		}
 	}
 	return commitEach(ctx, changes, "", func(ch NamespaceChange) ([]Conflict, error) {
 		return s.commitNamespace(ctx, ch, opts)
 	})
-}
-
-func dirValidateChange(ch NamespaceChange) error {
-	if err := ValidateNamespaceName(ch.Namespace); err != nil {
-		return err
-	}
-	if strings.HasPrefix(ch.Namespace, ".") {
-		return fmt.Errorf("namespace %q: %w: a folder starting with '.' is hidden and would not be loaded back", ch.Namespace, ErrInvalidName)
-	}
-	for _, c := range ch.Configs {
-		if err := ValidateConfigName(c.Name); err != nil {
-			return err
-		}
-		if ch.Unregister && c.Write != nil {
-			return fmt.Errorf("config %q: cannot be written in a namespace that is being removed", c.Name)
-		}
-	}
-	return nil
 }
 
 func dirConfigPath(dir, name string) string { return filepath.Join(dir, name+dirExt) }

@@ -661,38 +661,9 @@ func (s *RedisStore) Commit(ctx context.Context, changes []NamespaceChange, opts
 	if s.cfg.ReadOnly {
 		return nil, fmt.Errorf("persist to redis %s: %w", s.cfg, ErrReadOnly)
 	}
-	// Names become keys: a bad one (such as a namespace called "confo",
-	// whose list would replace the registry) must write nothing at all.
-	for _, change := range changes {
-		if err := validateChange(change); err != nil {
-			return nil, fmt.Errorf("persist namespace %q: %w", change.Namespace, err)
-		}
-	}
 	return commitEach(ctx, changes, " to redis "+s.cfg.String(), func(change NamespaceChange) ([]Conflict, error) {
 		return s.commitNamespace(ctx, change, opts)
 	})
-}
-
-func validateChange(change NamespaceChange) error {
-	if err := ValidateNamespaceName(change.Namespace); err != nil {
-		return err
-	}
-	if change.Register && change.Unregister {
-		return errors.New("a change cannot both register and unregister its namespace")
-	}
-	for _, names := range [][]string{change.ListAdd, change.ListRemove} {
-		for _, name := range names {
-			if err := ValidateConfigName(name); err != nil {
-				return err
-			}
-		}
-	}
-	for _, c := range change.Configs {
-		if err := ValidateConfigName(c.Name); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func (s *RedisStore) commitNamespace(ctx context.Context, change NamespaceChange, opts CommitOptions) ([]Conflict, error) {

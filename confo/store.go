@@ -120,6 +120,33 @@ func (c NamespaceChange) Empty() bool {
 	return !c.Register && !c.Unregister && len(c.ListAdd) == 0 && len(c.ListRemove) == 0 && len(c.Configs) == 0
 }
 
+// Validate checks what every store needs before it writes anything: names
+// that are valid keys and file names, and a change that makes sense.
+func (c NamespaceChange) Validate() error {
+	if err := ValidateNamespaceName(c.Namespace); err != nil {
+		return err
+	}
+	if c.Register && c.Unregister {
+		return errors.New("a change cannot both register and unregister its namespace")
+	}
+	for _, names := range [][]string{c.ListAdd, c.ListRemove} {
+		for _, name := range names {
+			if err := ValidateConfigName(name); err != nil {
+				return err
+			}
+		}
+	}
+	for _, cc := range c.Configs {
+		if err := ValidateConfigName(cc.Name); err != nil {
+			return err
+		}
+		if c.Unregister && cc.Write != nil {
+			return fmt.Errorf("config %q: cannot be written in a namespace that is being removed", cc.Name)
+		}
+	}
+	return nil
+}
+
 // ConfigChange writes or deletes one config.
 type ConfigChange struct {
 	Name string
@@ -202,11 +229,19 @@ func validateName(name string) error {
 	return nil
 }
 
-// commitEach commits each non-empty change in turn with commitOne, so every
+// commitEach validates every change, then commits each non-empty one in turn
+// with commitOne, so every
 // Store reports alike: the namespaces written, a *ConflictError for those
 // left untouched, and on a failure the conflicts found so far joined to it.
 // Cancellation stops between namespaces; each one is finished or untouched.
 func commitEach(ctx context.Context, changes []NamespaceChange, where string, commitOne func(NamespaceChange) ([]Conflict, error)) ([]string, error) {
+	// Names become keys or paths: a bad one must write nothing at all, so
+	// every change is checked before the first is committed.
+	for _, change := range changes {
+		if err := change.Validate(); err != nil {
+			return nil, fmt.Errorf("persist namespace %q%s: %w", change.Namespace, where, err)
+		}
+	}
 	var written []string
 	var conflicts []Conflict
 	for _, change := range changes {
