@@ -102,7 +102,7 @@ func TestEndToEndTmux(t *testing.T) {
 	// Another client (redis-cli) changes postgres; r reloads the namespace.
 	const postgres2 = `{"host": "db2.internal", "db_name": "sambe_db", "user": "root123"}`
 	host, port, _ := strings.Cut(e.rdb.Options().Addr, ":")
-	if out, err := exec.Command("redis-cli", "-h", host, "-p", port, "SET", "database-postgres", postgres2).CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "OK" {
+	if out, err := exec.Command(redistest.RequireTool(t, "redis-cli"), "-h", host, "-p", port, "SET", "database-postgres", postgres2).CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "OK" {
 		e.fatalf("redis-cli SET database-postgres: %v: %s", err, out)
 	}
 	send(t, e.sock, "r")
@@ -181,13 +181,7 @@ func startE2E(t *testing.T) *e2e {
 	if testing.Short() {
 		t.Skip("end-to-end test: skipped with -short")
 	}
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("tmux not found; .ci/run must install it")
-		}
-		t.Skip("tmux not installed")
-	}
+	tmux := redistest.RequireTool(t, "tmux")
 	bin := buildConfo(t)
 
 	addr := redistest.Start(t)

@@ -17,19 +17,28 @@ import (
 	"github.com/alicebob/miniredis/v2"
 )
 
+// RequireTool returns the path of a program the test needs. Without it the
+// test skips, except under CI=true, where a missing tool means .ci/run is
+// broken and the test fails.
+func RequireTool(t testing.TB, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s not found; .ci/run must install it", name)
+		}
+		t.Skipf("%s not installed", name)
+	}
+	return path
+}
+
 // Start runs a redis-server on a free loopback port until the test ends and
 // returns its address. extraArgs go to redis-server after the defaults
 // (config directives such as "--requirepass", "pw"). Without redis-server it
 // skips, except under CI=true, where a missing server means .ci/run is broken.
 func Start(t testing.TB, extraArgs ...string) string {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("redis-server not found; .ci/run must install it")
-		}
-		t.Skip("redis-server not installed")
-	}
+	bin := RequireTool(t, "redis-server")
 	port := FreePort(t)
 	dir := t.TempDir()
 	logFile := filepath.Join(dir, "redis.log")
