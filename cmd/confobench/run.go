@@ -43,24 +43,10 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 			return fmt.Errorf("reload %s: %w", sizeLabel(size), err)
 		}
 		reloads = append(reloads, res)
-		target, verdictStr := "—", info
-		if size >= 100000 {
-			target, verdictStr = fmt.Sprintf("≤ %.1f×", targetReload), verdict(float64(res.confo) <= targetReload*float64(res.raw))
-		}
-		rows = append(rows, row{
-			what: "reload whole backend (Load + Apply) vs raw " + res.rawMode.String(), size: sizeLabel(size),
-			confo: fmtDur(res.confo), baseline: fmtDur(res.raw), ratio: ratio(float64(res.confo), float64(res.raw)),
-			target: target, verdict: verdictStr,
-		})
-		ontoTarget, ontoVerdict := "—", info
-		if size >= 100000 {
-			ontoTarget, ontoVerdict = fmt.Sprintf("≤ %.1f×", targetReload), verdict(float64(res.onto) <= targetReload*float64(res.raw))
-		}
-		rows = append(rows, row{
-			what: "reload onto the loaded Workspace (Load + Apply(snap, false): the TUI's R, no unsaved edits) vs raw " + res.rawMode.String(), size: sizeLabel(size),
-			confo: fmtDur(res.onto), baseline: fmtDur(res.raw), ratio: ratio(float64(res.onto), float64(res.raw)),
-			target: ontoTarget, verdict: ontoVerdict,
-		})
+		rawLabel := " vs raw " + res.rawMode.String()
+		rows = append(rows,
+			reloadRow("reload whole backend (Load + Apply)"+rawLabel, size, res.confo, res.raw),
+			reloadRow("reload onto the loaded Workspace (Load + Apply(snap, false): the TUI's R, no unsaved edits)"+rawLabel, size, res.onto, res.raw))
 		if res.naiveRuns > 0 {
 			rows = append(rows, row{
 				what: "reload whole backend vs naive (one GET per config, like Python)", size: sizeLabel(size),
@@ -177,4 +163,15 @@ func perConfig(rs []reloadResult, f func(reloadResult) time.Duration) (lo, hi ti
 		}
 	}
 	return lo, hi
+}
+
+// reloadRow compares a reload time with the raw fetch; the target applies
+// from 100k configs on.
+func reloadRow(what string, size int, confo, raw time.Duration) row {
+	r := row{what: what, size: sizeLabel(size), confo: fmtDur(confo), baseline: fmtDur(raw),
+		ratio: ratio(float64(confo), float64(raw)), target: "—", verdict: info}
+	if size >= 100000 {
+		r.target, r.verdict = fmt.Sprintf("≤ %.1f×", targetReload), verdict(float64(confo) <= targetReload*float64(raw))
+	}
+	return r
 }
