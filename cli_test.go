@@ -11,8 +11,8 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 
-	"confo/confo"
-	"confo/internal/redistest"
+	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/internal/redistest"
 )
 
 type cliResult struct {

@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // command is one headless subcommand.

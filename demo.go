@@ -13,7 +13,7 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // demoFiles is the demo tree in the filesystem backend's layout

@@ -20,7 +20,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"confo/internal/redistest"
+	"github.com/confo-dev/confo/internal/redistest"
 )
 
 const (

@@ -3,7 +3,7 @@ package main
 import (
 	"charm.land/bubbles/v2/key"
 
-	"confo/ui"
+	"github.com/confo-dev/confo/ui"
 )
 
 // defaultKeyMap is every key binding of the terminal UI. The help overlay

@@ -16,7 +16,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // Exit statuses, part of the command's contract with scripts.

@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // session is the set of opened backends one run of confo works on.

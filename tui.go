@@ -7,8 +7,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"confo/model"
-	"confo/ui"
+	"github.com/confo-dev/confo/model"
+	"github.com/confo-dev/confo/ui"
 )
 
 // runTUI opens every backend and runs the terminal UI over them.

@@ -20,10 +20,10 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"confo/cmd/confobench/dataset"
-	"confo/confo"
-	"confo/model"
-	"confo/ui"
+	"github.com/confo-dev/confo/cmd/confobench/dataset"
+	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/model"
+	"github.com/confo-dev/confo/ui"
 )
 
 // benchStore is a Store that holds a snapshot in memory: key presses do no

@@ -17,9 +17,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/redis/go-redis/v9"
 
-	"confo/confo"
-	"confo/model"
-	"confo/ui"
+	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/model"
+	"github.com/confo-dev/confo/ui"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata/golden")

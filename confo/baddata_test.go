@@ -8,8 +8,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"confo/confo"
-	"confo/internal/redistest"
+	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/internal/redistest"
 )
 
 // TestBadDataIsReportedNeverOverwritten plants what other tools may leave in

@@ -13,9 +13,9 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"confo/cmd/confobench/dataset"
-	"confo/confo"
-	"confo/internal/redistest"
+	"github.com/confo-dev/confo/cmd/confobench/dataset"
+	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/internal/redistest"
 )
 
 // fillRedis stores a dataset in the Confo layout with pipelined SETs.

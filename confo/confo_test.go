@@ -10,8 +10,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"confo/confo"
-	"confo/internal/redistest"
+	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/internal/redistest"
 )
 
 // backdoor reaches a backend's data behind the library's back, the way

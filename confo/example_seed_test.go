@@ -7,7 +7,7 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // must keeps the walkthrough as short as the Python original.

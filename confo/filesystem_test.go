@@ -210,12 +210,12 @@ func TestDirLoad(t *testing.T) {
 	root := t.TempDir()
 	// One of everything Load must cope with.
 	dirTestTree(t, root, map[string]string{
-		"README.md":      "stray at the top",
-		"dangling":       "->nowhere",
-		".git/HEAD.json": "{}",
-		"confo/x.json":   "{}",
-		"empty/":         "",
-		"aliased":        "->sales",
+		"README.md":                         "stray at the top",
+		"dangling":                          "->nowhere",
+		".git/HEAD.json":                    "{}",
+		"github.com/confo-dev/confo/x.json": "{}",
+		"empty/":                            "",
+		"aliased":                           "->sales",
 
 		"sales/a-b.json":  `{"n": 2}`,
 		"sales/a.json":    `{"n": 1}`,

@@ -12,7 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"confo/internal/redistest"
+	"github.com/confo-dev/confo/internal/redistest"
 )
 
 // redisFixture is what Python's json.dumps writes for a config with a float

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"testing"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 var codecSeeds = []string{

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // pythonFixture was written by Python's json.dumps with default arguments.

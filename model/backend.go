@@ -9,7 +9,7 @@ import (
 	"errors"
 	"fmt"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // ConnState is what the UI knows about a backend's connection.

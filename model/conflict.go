@@ -3,7 +3,7 @@ package model
 import (
 	"fmt"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // DiffOp marks a line of a diff.

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // The typing rule for edits, shown in the edit prompt and the help:

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // fakeStore satisfies confo.Store for NewBackend; the model does no I/O.

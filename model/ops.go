@@ -3,7 +3,7 @@ package model
 import (
 	"fmt"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // undoStep is one user action that Undo can take back: the saved states of

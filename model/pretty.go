@@ -5,7 +5,7 @@ import (
 	"strings"
 	"unicode"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // Pretty renders a value as indented JSON lines for reading, two spaces per

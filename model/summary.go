@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // ChangeKind is what a persist does to one config.

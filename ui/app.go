@@ -13,8 +13,8 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"confo/confo"
-	"confo/model"
+	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/model"
 )
 
 // Options tune the UI; the zero value of each field picks a default.

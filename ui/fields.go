@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"confo/confo"
-	"confo/model"
+	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/model"
 )
 
 // wholeValueRow names the single row of a config that is not an object.

@@ -4,7 +4,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"confo/model"
+	"github.com/confo-dev/confo/model"
 )
 
 // helpDialog lists every binding of the keymap, by group. Any key closes it.

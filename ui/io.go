@@ -9,8 +9,8 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"confo/confo"
-	"confo/model"
+	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/model"
 )
 
 // operation is a load or commit in flight for one backend. Its id tags the

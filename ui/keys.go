@@ -4,7 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"confo/confo"
+	"github.com/confo-dev/confo/confo"
 )
 
 // mainKey handles a key when no dialog or filter input is open.

@@ -11,8 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"confo/confo"
-	"confo/model"
+	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/model"
 )
 
 // testKeys is a small keymap for the package's own tests; the program's

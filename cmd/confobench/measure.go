@@ -10,8 +10,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"confo/cmd/confobench/dataset"
-	"confo/confo"
+	"github.com/confo-dev/confo/cmd/confobench/dataset"
+	"github.com/confo-dev/confo/confo"
 )
 
 // Namespace sizes of the generated backends: 100k configs → ~180 namespaces.

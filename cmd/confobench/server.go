@@ -15,7 +15,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"confo/cmd/confobench/dataset"
+	"github.com/confo-dev/confo/cmd/confobench/dataset"
 )
 
 // redisServer is a redis-server child process on a loopback port.
