@@ -185,18 +185,17 @@ func runImport(ctx context.Context, s *session, args []string, stdin io.Reader, 
 		return fmt.Errorf("import %s: want an object {\"namespace\": {\"config\": value}}, got a %s", args[0], doc.Kind())
 	}
 	var conflicts []error
-	for _, nsMember := range doc.Members() {
-		ns := nsMember.Key
-		if nsMember.Value.Kind() != confo.Object {
-			return fmt.Errorf("import %s: namespace %q: want an object of configs, got a %s", args[0], ns, nsMember.Value.Kind())
+	for ns, configs := range doc.Members() {
+		if configs.Kind() != confo.Object {
+			return fmt.Errorf("import %s: namespace %q: want an object of configs, got a %s", args[0], ns, configs.Kind())
 		}
 		if n := ws.Namespace(ns); n == nil || n.Deleted() {
 			if err := ws.CreateNamespace(ns); err != nil {
 				return fmt.Errorf("import: %w", err)
 			}
 		}
-		for _, cfg := range nsMember.Value.Members() {
-			if err := ws.Set(ns, cfg.Key, cfg.Value); err != nil {
+		for name, value := range configs.Members() {
+			if err := ws.Set(ns, name, value); err != nil {
 				return fmt.Errorf("import: %w", err)
 			}
 		}
@@ -216,7 +215,7 @@ func runImport(ctx context.Context, s *session, args []string, stdin io.Reader, 
 		case err != nil:
 			return err
 		}
-		fmt.Fprintf(stderr, "confo: namespace %s: %d config(s) written, %d unchanged\n", ns, written, nsMember.Value.Len()-written)
+		fmt.Fprintf(stderr, "confo: namespace %s: %d config(s) written, %d unchanged\n", ns, written, configs.Len()-written)
 	}
 	return errors.Join(conflicts...)
 }

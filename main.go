@@ -86,7 +86,7 @@ func (f backendFlag) Set(value string) error {
 }
 
 func defaultBackendName(kind confo.BackendType, specs []backendSpec) string {
-	base := map[confo.BackendType]string{confo.BackendRedis: "redis", confo.BackendFilesystem: "files"}[kind]
+	base := map[confo.BackendType]string{confo.BackendRedis: "redis", confo.BackendDir: "files"}[kind]
 	count := 0
 	for _, s := range specs {
 		if s.kind == kind {
@@ -143,7 +143,7 @@ func parseArgs(args []string, stderr io.Writer) (options, []string, error) {
 		fs.PrintDefaults()
 	}
 	fs.Var(backendFlag{confo.BackendRedis, &opts.backends}, "redis", "Redis `URL` redis://[user:pass@]host:port/db (rediss:// for TLS); NAME=URL names it; repeatable")
-	fs.Var(backendFlag{confo.BackendFilesystem, &opts.backends}, "dir", "directory `PATH` holding <ns>/<cfg>.json; NAME=PATH names it; repeatable")
+	fs.Var(backendFlag{confo.BackendDir, &opts.backends}, "dir", "directory `PATH` holding <ns>/<cfg>.json; NAME=PATH names it; repeatable")
 	fs.StringVar(&opts.prefix, "prefix", "", "key prefix for every Redis backend")
 	fs.BoolVar(&opts.discover, "discover", false, "adopt <ns>-<cfg> keys missing from their namespace's list")
 	fs.BoolVar(&opts.readonly, "readonly", false, "never write to any backend")

@@ -40,7 +40,7 @@ func openSession(ctx context.Context, opts options, stderr io.Writer, single boo
 		fmt.Fprintf(stderr, "confo: no --redis or --dir given: using the embedded demo Redis at %s (changes are lost on exit)\n", demo.Addr())
 		specs = []backendSpec{
 			{name: "demo", kind: confo.BackendRedis, target: "redis://" + demo.Addr()},
-			{name: "files", kind: confo.BackendFilesystem, target: demo.dir},
+			{name: "files", kind: confo.BackendDir, target: demo.dir},
 		}
 	}
 	if single {

@@ -34,6 +34,7 @@ func (s benchStore) Kind() confo.BackendType { return confo.BackendRedis }
 func (s benchStore) Address() string         { return "127.0.0.1:6379" }
 func (s benchStore) ReadOnly() bool          { return false }
 func (s benchStore) Close() error            { return nil }
+func (s benchStore) Naming() confo.Naming    { return nil }
 func (s benchStore) Load(context.Context, confo.LoadOptions) (*confo.Snapshot, error) {
 	return s.snap, nil
 }
@@ -59,7 +60,7 @@ func newBenchUI(tb testing.TB, n, w, h int) (*ui.Model, int) {
 	}
 	snap.Namespaces = append(snap.Namespaces, nss)
 	store := benchStore{snap: snap}
-	ws := confo.NewWorkspace()
+	ws := confo.NewWorkspace(nil)
 	if r := ws.Apply(snap, true); r.Configs != n {
 		tb.Fatalf("applied %d configs, want %d", r.Configs, n)
 	}

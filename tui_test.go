@@ -105,7 +105,7 @@ func loaded(t *testing.T, name string, store confo.Store, readOnly bool, addr st
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws := confo.NewWorkspace()
+	ws := confo.NewWorkspace(nil)
 	ws.Apply(snap, true)
 	b := model.NewBackend(name, store, ws, readOnly)
 	b.Address = addr

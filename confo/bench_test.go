@@ -78,12 +78,12 @@ func BenchmarkReload(b *testing.B) {
 	b.SetBytes(int64(data.StoredBytes("")))
 	b.ResetTimer()
 	for range b.N {
-		snap, err := store.Load(ctx, confo.LoadOptions{})
+		ws := confo.NewWorkspace(store.Naming())
+		report, err := confo.Reload(ctx, store, ws, confo.ReloadOptions{Discard: true})
 		if err != nil {
 			b.Fatal(err)
 		}
-		ws := confo.NewWorkspace()
-		if got := ws.Apply(snap, true).Configs; got != n {
+		if got := report.Configs; got != n {
 			b.Fatalf("loaded %d configs, want %d", got, n)
 		}
 	}
@@ -100,12 +100,10 @@ func BenchmarkPersistNamespace(b *testing.B) {
 	fillRedis(b, addr, data)
 	store := openRedis(b, addr)
 	ctx := context.Background()
-	snap, err := store.Load(ctx, confo.LoadOptions{Namespaces: []string{ns}})
-	if err != nil {
+	ws := confo.NewWorkspace(store.Naming())
+	if _, err := confo.Reload(ctx, store, ws, confo.ReloadOptions{Namespace: ns, Discard: true}); err != nil {
 		b.Fatal(err)
 	}
-	ws := confo.NewWorkspace()
-	ws.Apply(snap, true)
 	b.ResetTimer()
 	for i := range b.N {
 		b.StopTimer()
@@ -135,13 +133,13 @@ func BenchmarkWorkspaceApply(b *testing.B) {
 	snap := snapshotOf(data)
 	b.Run("fresh", func(b *testing.B) {
 		for range b.N {
-			confo.NewWorkspace().Apply(snap, true)
+			confo.NewWorkspace(nil).Apply(snap, true)
 		}
 		reportPerConfig(b, n)
 	})
 	// A reload that keeps local edits, onto a workspace holding the same data.
 	b.Run("onto-loaded", func(b *testing.B) {
-		ws := confo.NewWorkspace()
+		ws := confo.NewWorkspace(nil)
 		ws.Apply(snap, true)
 		b.ResetTimer()
 		for range b.N {
@@ -159,7 +157,7 @@ func BenchmarkChanges(b *testing.B) {
 	data := dataset.Generate(90000, 100, 1000)
 	bulk := dataset.Single("bulk", 10000)
 	data.Namespaces = append([]dataset.Namespace{bulk.Namespaces[0]}, data.Namespaces...)
-	ws := confo.NewWorkspace()
+	ws := confo.NewWorkspace(nil)
 	ws.Apply(snapshotOf(data), true)
 	for _, c := range bulk.Namespaces[0].Configs[:1000] {
 		if err := ws.SetField("bulk", c.Name, "retries", confo.IntValue(99)); err != nil {

@@ -10,6 +10,9 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+
+	"github.com/confo-dev/confo/confo/dirstore"
+	"github.com/confo-dev/confo/confo/redisstore"
 )
 
 // Confo manages several backends, one of them active, and one namespace in
@@ -70,19 +73,19 @@ func (c *Confo) LoadBackend(ctx context.Context, name string, typ BackendType, c
 func OpenStore(ctx context.Context, typ BackendType, creds map[string]any) (Store, error) {
 	switch typ {
 	case BackendRedis:
-		cfg, err := RedisConfigFromCredentials(creds)
+		cfg, err := redisstore.ConfigFromCredentials(creds)
 		if err != nil {
 			return nil, err
 		}
 		return OpenRedis(ctx, cfg)
-	case BackendFilesystem:
-		cfg, err := DirConfigFromCredentials(creds)
+	case BackendDir:
+		cfg, err := dirstore.ConfigFromCredentials(creds)
 		if err != nil {
 			return nil, err
 		}
 		return OpenDir(cfg)
 	}
-	return nil, fmt.Errorf("%w %q (want %q or %q)", ErrUnknownType, typ, BackendRedis, BackendFilesystem)
+	return nil, fmt.Errorf("%w %q (want %q or %q)", ErrUnknownType, typ, BackendRedis, BackendDir)
 }
 
 // AttachBackend adds an already opened store under a name and reads it.
@@ -93,12 +96,10 @@ func (c *Confo) AttachBackend(ctx context.Context, name string, store Store, opt
 	if _, ok := c.backends[name]; ok {
 		return fmt.Errorf("load backend %q: %w", name, ErrBackendExists)
 	}
-	b := &backend{store: store, ws: NewWorkspace(), discover: opts.Discover}
-	snap, err := store.Load(ctx, LoadOptions{Discover: opts.Discover})
-	if err != nil {
+	b := &backend{store: store, ws: NewWorkspace(store.Naming()), discover: opts.Discover}
+	if _, err := Reload(ctx, store, b.ws, ReloadOptions{Discard: true, Discover: opts.Discover}); err != nil {
 		return fmt.Errorf("load backend %q: %w", name, err)
 	}
-	b.ws.Apply(snap, true)
 	c.backends[name] = b
 	return nil
 }
@@ -327,37 +328,6 @@ func (c *Confo) PersistScope(ctx context.Context, scope Scope, opts CommitOption
 	return Persist(ctx, b.store, b.ws, scope, opts)
 }
 
-// Persist writes a workspace's changes in scope to its store and records the
-// outcome in the workspace.
-func Persist(ctx context.Context, store Store, ws *Workspace, scope Scope, opts CommitOptions) error {
-	changes, err := ws.Changes(scope)
-	if err != nil {
-		return err
-	}
-	if len(changes) == 0 {
-		return nil
-	}
-	written, err := store.Commit(ctx, changes, opts)
-	ws.MarkPersisted(changes, written)
-	var conflict *ConflictError
-	if errors.As(err, &conflict) {
-		ws.MarkConflicts(conflict.Conflicts)
-	}
-	if err != nil {
-		return fmt.Errorf("persist %s: %w", scope, err)
-	}
-	return nil
-}
-
-// ReloadOptions narrows a reload and says what happens to local edits.
-type ReloadOptions struct {
-	// Namespace limits the reload to one namespace; "" reloads the backend.
-	Namespace string
-	// Discard drops local edits; otherwise they are kept on top of the
-	// fresh data and configs changed on both sides become conflicts.
-	Discard bool
-}
-
 // Reload pulls the active backend's stored state, keeping local edits.
 func (c *Confo) Reload(ctx context.Context) error {
 	_, err := c.ReloadWith(ctx, ReloadOptions{})
@@ -370,15 +340,11 @@ func (c *Confo) ReloadWith(ctx context.Context, opts ReloadOptions) (ReloadRepor
 	if err != nil {
 		return ReloadReport{}, err
 	}
-	load := LoadOptions{Discover: b.discover}
-	if opts.Namespace != "" {
-		load.Namespaces = []string{opts.Namespace}
-	}
-	snap, err := b.store.Load(ctx, load)
+	opts.Discover = b.discover
+	report, err := Reload(ctx, b.store, b.ws, opts)
 	if err != nil {
-		return ReloadReport{}, fmt.Errorf("reload: %w", err)
+		return ReloadReport{}, err
 	}
-	report := b.ws.Apply(snap, opts.Discard)
 	if b.current != "" && b.ws.Namespace(b.current) == nil {
 		b.current = ""
 	}

@@ -1,10 +1,7 @@
 package confo
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"slices"
 	"sort"
 )
 
@@ -38,10 +35,12 @@ func (s Status) Dirty() bool {
 // background. It is not safe for concurrent use.
 type Workspace struct {
 	namespaces map[string]*Namespace
+	keys       keyIndex
 }
 
 // Namespace is one namespace of a Workspace.
 type Namespace struct {
+	ws   *Workspace
 	name string
 	// stored: the backend registry lists it (as of the last load or persist).
 	stored  bool
@@ -82,9 +81,12 @@ type Config struct {
 	remoteChanged bool
 }
 
-// NewWorkspace returns an empty workspace.
-func NewWorkspace() *Workspace {
-	return &Workspace{namespaces: map[string]*Namespace{}}
+// NewWorkspace returns an empty workspace over a backend that names its
+// items as naming says; nil means no two items can share a key.
+func NewWorkspace(naming Naming) *Workspace {
+	w := &Workspace{namespaces: map[string]*Namespace{}}
+	w.keys = keyIndex{naming: naming, ws: w}
+	return w
 }
 
 // Name returns the namespace's name.
@@ -161,6 +163,7 @@ func (n *Namespace) touch() { n.counted = false }
 func (n *Namespace) addConfig(c *Config) {
 	if _, ok := n.configs[c.name]; !ok {
 		n.sorted = nil
+		n.ws.keys.add(item{n.name, c.name})
 	}
 	n.configs[c.name] = c
 	n.touch()
@@ -171,7 +174,29 @@ func (n *Namespace) removeConfig(name string) {
 		delete(n.configs, name)
 		n.sorted = nil
 		n.touch()
+		n.ws.keys.remove(item{n.name, name})
 	}
+}
+
+// addNamespace adds an empty namespace; stored says the backend lists it.
+func (w *Workspace) addNamespace(name string, stored bool) *Namespace {
+	ns := &Namespace{ws: w, name: name, stored: stored, loaded: !stored, configs: map[string]*Config{}}
+	w.namespaces[name] = ns
+	w.keys.add(item{ns: name})
+	return ns
+}
+
+// removeNamespace forgets a namespace and its configs.
+func (w *Workspace) removeNamespace(name string) {
+	ns := w.namespaces[name]
+	if ns == nil {
+		return
+	}
+	for cfg := range ns.configs {
+		w.keys.remove(item{name, cfg})
+	}
+	w.keys.remove(item{ns: name})
+	delete(w.namespaces, name)
 }
 
 // Name returns the config's name.
@@ -308,497 +333,4 @@ func (w *Workspace) liveConfig(nsName, name string) (*Config, error) {
 		return nil, fmt.Errorf("config %q in namespace %q: %w", name, nsName, ErrConfigNotFound)
 	}
 	return c, nil
-}
-
-// CreateNamespace adds a namespace locally; persist registers it.
-func (w *Workspace) CreateNamespace(name string) error {
-	if err := ValidateNamespaceName(name); err != nil {
-		return err
-	}
-	if err := w.checkKeyCollision(name, ""); err != nil {
-		return err
-	}
-	if ns := w.namespaces[name]; ns != nil {
-		if !ns.deleted {
-			return fmt.Errorf("namespace %q: %w", name, ErrNamespaceExists)
-		}
-		ns.deleted = false
-		return nil
-	}
-	w.namespaces[name] = &Namespace{name: name, loaded: true, configs: map[string]*Config{}}
-	return nil
-}
-
-// checkKeyCollision refuses names whose Redis keys would coincide: namespace
-// "a-b" has the list key "a-b", which is also the key of config "b" in "a".
-func (w *Workspace) checkKeyCollision(nsName, config string) error {
-	key := nsName
-	if config != "" {
-		key = nsName + "-" + config
-	}
-	for name, ns := range w.namespaces {
-		if ns.deleted {
-			continue
-		}
-		if config != "" && name == key {
-			return fmt.Errorf("config %q in namespace %q: %w: its key %q is namespace %q's list key", config, nsName, ErrInvalidName, key, name)
-		}
-		if config == "" {
-			for cname, c := range ns.configs {
-				if !c.deleted && name+"-"+cname == key {
-					return fmt.Errorf("namespace %q: %w: its key is also the key of config %q in namespace %q", nsName, ErrInvalidName, cname, name)
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// DeleteNamespace deletes a namespace and all its configs locally.
-func (w *Workspace) DeleteNamespace(name string) error {
-	ns, err := w.liveNamespace(name)
-	if err != nil {
-		return err
-	}
-	if !ns.stored {
-		delete(w.namespaces, name)
-		return nil
-	}
-	ns.deleted = true
-	for _, c := range ns.configs {
-		c.deleted = true
-	}
-	ns.touch()
-	return nil
-}
-
-// Get returns a config's current value.
-func (w *Workspace) Get(nsName, name string) (Value, error) {
-	c, err := w.liveConfig(nsName, name)
-	if err != nil {
-		return Value{}, err
-	}
-	return c.Value(nsName)
-}
-
-// GetField returns one top-level field of a config.
-func (w *Workspace) GetField(nsName, name, field string) (Value, error) {
-	v, err := w.Get(nsName, name)
-	if err != nil {
-		return Value{}, err
-	}
-	if v.Kind() != Object {
-		return Value{}, fmt.Errorf("field %q of config %q: %w (it is a %s)", field, name, ErrNotObject, v.Kind())
-	}
-	f, ok := v.Field(field)
-	if !ok {
-		return Value{}, fmt.Errorf("field %q of config %q in namespace %q: %w", field, name, nsName, ErrFieldNotFound)
-	}
-	return f, nil
-}
-
-// Set replaces a whole config, creating it when needed.
-func (w *Workspace) Set(nsName, name string, v Value) error {
-	ns, err := w.liveNamespace(nsName)
-	if err != nil {
-		return err
-	}
-	c := ns.configs[name]
-	if c == nil {
-		if err := ValidateConfigName(name); err != nil {
-			return err
-		}
-		if err := w.checkKeyCollision(nsName, name); err != nil {
-			return err
-		}
-		c = &Config{name: name, base: MissingRaw(), decoded: true}
-		ns.addConfig(c)
-	}
-	c.setValue(v)
-	ns.touch()
-	return nil
-}
-
-// SetField sets one top-level field of an object config, creating the config
-// as an object when it does not exist.
-func (w *Workspace) SetField(nsName, name, field string, v Value) error {
-	cur, err := w.Get(nsName, name)
-	switch {
-	case err == nil:
-	case errors.Is(err, ErrConfigNotFound):
-		cur = ObjectValue()
-	default:
-		return err
-	}
-	next, err := cur.WithField(field, v)
-	if err != nil {
-		return fmt.Errorf("set field %q of config %q: %w", field, name, err)
-	}
-	return w.Set(nsName, name, next)
-}
-
-// DeleteField removes a top-level field of an object config.
-func (w *Workspace) DeleteField(nsName, name, field string) error {
-	if _, err := w.GetField(nsName, name, field); err != nil {
-		return err
-	}
-	cur, _ := w.Get(nsName, name)
-	next, err := cur.WithoutField(field)
-	if err != nil {
-		return err
-	}
-	return w.Set(nsName, name, next)
-}
-
-// DeleteConfig deletes a config locally; persist removes it from the backend.
-func (w *Workspace) DeleteConfig(nsName, name string) error {
-	c, err := w.liveConfig(nsName, name)
-	if err != nil {
-		return err
-	}
-	if c.base.State == RawMissing && !c.listed && c.theirs == nil {
-		w.namespaces[nsName].removeConfig(name)
-		return nil
-	}
-	c.deleted = true
-	w.namespaces[nsName].touch()
-	return nil
-}
-
-// RenameConfig moves a config to a new name: the new one is added and the old
-// one deleted, both written by the next persist.
-func (w *Workspace) RenameConfig(nsName, from, to string) error {
-	v, err := w.Get(nsName, from)
-	if err != nil {
-		return err
-	}
-	if c := w.namespaces[nsName].configs[to]; c != nil && !c.deleted {
-		return fmt.Errorf("rename %q to %q: %w", from, to, ErrConfigExists)
-	}
-	if err := w.Set(nsName, to, v); err != nil {
-		return fmt.Errorf("rename %q to %q: %w", from, to, err)
-	}
-	return w.DeleteConfig(nsName, from)
-}
-
-// ConfigState is a saved copy of one config's local state, for undo. It is
-// only meaningful until the next persist or reload of its namespace.
-type ConfigState struct {
-	namespace, name string
-	config          *Config // nil: the config did not exist
-	nsDeleted       bool
-}
-
-// SaveConfig copies a config's local state so RestoreConfig can bring it back.
-func (w *Workspace) SaveConfig(nsName, name string) ConfigState {
-	st := ConfigState{namespace: nsName, name: name}
-	if ns := w.namespaces[nsName]; ns != nil {
-		st.nsDeleted = ns.deleted
-		if c := ns.configs[name]; c != nil {
-			saved := *c
-			st.config = &saved
-		}
-	}
-	return st
-}
-
-// RestoreConfig puts back a state saved by SaveConfig.
-func (w *Workspace) RestoreConfig(st ConfigState) {
-	ns := w.namespaces[st.namespace]
-	if ns == nil {
-		return
-	}
-	ns.deleted = st.nsDeleted
-	if st.config == nil {
-		ns.removeConfig(st.name)
-		return
-	}
-	restored := *st.config
-	ns.addConfig(&restored)
-}
-
-// Scope selects what a persist writes: everything, one namespace, or one config.
-type Scope struct {
-	Namespace string // "" means every namespace
-	Config    string // "" means every config of Namespace
-}
-
-func (s Scope) String() string {
-	switch {
-	case s.Namespace == "":
-		return "backend"
-	case s.Config == "":
-		return fmt.Sprintf("namespace %q", s.Namespace)
-	}
-	return fmt.Sprintf("config %q in namespace %q", s.Config, s.Namespace)
-}
-
-// Changes computes what a persist of the scope must write. Configs that were
-// not edited are never part of it.
-func (w *Workspace) Changes(scope Scope) ([]NamespaceChange, error) {
-	var names []string
-	if scope.Namespace == "" {
-		names = w.NamespaceNames()
-	} else {
-		if w.namespaces[scope.Namespace] == nil {
-			return nil, fmt.Errorf("namespace %q: %w", scope.Namespace, ErrNamespaceNotFound)
-		}
-		names = []string{scope.Namespace}
-	}
-	var out []NamespaceChange
-	for _, name := range names {
-		ns := w.namespaces[name]
-		if ns.problem != "" && ns.DirtyCount() > 0 {
-			return nil, fmt.Errorf("persist namespace %q: its list cannot be read (%s), so confo will not rewrite it", name, ns.problem)
-		}
-		change := ns.changes(scope.Config)
-		if scope.Config != "" && ns.configs[scope.Config] == nil {
-			return nil, fmt.Errorf("config %q in namespace %q: %w", scope.Config, name, ErrConfigNotFound)
-		}
-		if !change.Empty() {
-			out = append(out, change)
-		}
-	}
-	return out, nil
-}
-
-func (n *Namespace) changes(only string) NamespaceChange {
-	change := NamespaceChange{Namespace: n.name}
-	if n.deleted {
-		if !n.stored {
-			return change
-		}
-		change.Unregister = only == ""
-	} else if !n.stored {
-		change.Register = true
-	}
-	for _, name := range n.ConfigNames() {
-		if only != "" && name != only {
-			continue
-		}
-		c := n.configs[name]
-		switch {
-		case c.deleted:
-			if c.base.State != RawMissing {
-				change.Configs = append(change.Configs, ConfigChange{Name: name, Expect: c.base})
-			}
-			if c.listed {
-				change.ListRemove = append(change.ListRemove, name)
-			}
-		case c.edited:
-			if c.encoded == nil {
-				c.encoded = Encode(c.value)
-			}
-			change.Configs = append(change.Configs, ConfigChange{Name: name, Expect: c.base, Write: c.encoded})
-			if !c.listed {
-				change.ListAdd = append(change.ListAdd, name)
-			}
-		case !c.listed:
-			change.ListAdd = append(change.ListAdd, name)
-		}
-	}
-	return change
-}
-
-// MarkPersisted records that the namespaces in written now hold what changes
-// wrote to them.
-func (w *Workspace) MarkPersisted(changes []NamespaceChange, written []string) {
-	for _, change := range changes {
-		if !slices.Contains(written, change.Namespace) {
-			continue
-		}
-		ns := w.namespaces[change.Namespace]
-		if ns == nil {
-			continue
-		}
-		if change.Unregister {
-			delete(w.namespaces, change.Namespace)
-			continue
-		}
-		if change.Register {
-			ns.stored = true
-		}
-		ns.touch()
-		for _, cc := range change.Configs {
-			c := ns.configs[cc.Name]
-			if c == nil {
-				continue
-			}
-			if cc.Write == nil {
-				if c.deleted {
-					ns.removeConfig(cc.Name)
-				} else {
-					c.base = MissingRaw()
-				}
-				continue
-			}
-			// An edit made while the write was in flight stays an edit.
-			c.base, c.theirs = PresentRaw(cc.Write), nil
-			if c.encoded == nil { // edited while the write was in flight
-				c.encoded = Encode(c.value)
-			}
-			c.edited = !bytes.Equal(c.encoded, cc.Write)
-		}
-		for _, name := range change.ListAdd {
-			if c := ns.configs[name]; c != nil {
-				c.listed = true
-			}
-		}
-		for _, name := range change.ListRemove {
-			if c := ns.configs[name]; c != nil && c.deleted {
-				ns.removeConfig(name)
-			}
-		}
-	}
-}
-
-// MarkConflicts records the other client's version of each conflicting
-// config, so the user can compare and decide.
-func (w *Workspace) MarkConflicts(conflicts []Conflict) {
-	for _, cf := range conflicts {
-		ns := w.namespaces[cf.Namespace]
-		if ns == nil || cf.Config == "" {
-			continue
-		}
-		if c := ns.configs[cf.Config]; c != nil {
-			theirs := cf.Theirs
-			c.theirs = &theirs
-			ns.touch()
-		}
-	}
-}
-
-// KeepMine resolves a conflict in favour of the local edit: their version
-// becomes the expected one, so the next persist overwrites it (and still
-// detects any further change by another client).
-func (w *Workspace) KeepMine(nsName, name string) error {
-	c, err := w.conflicted(nsName, name)
-	if err != nil {
-		return err
-	}
-	c.base, c.theirs = *c.theirs, nil
-	if !c.deleted {
-		c.edited = true
-	}
-	w.namespaces[nsName].touch()
-	return nil
-}
-
-// TakeTheirs resolves a conflict by dropping the local edit for their version.
-func (w *Workspace) TakeTheirs(nsName, name string) error {
-	c, err := w.conflicted(nsName, name)
-	if err != nil {
-		return err
-	}
-	ns := w.namespaces[nsName]
-	if c.theirs.State == RawMissing {
-		ns.removeConfig(name)
-		return nil
-	}
-	ns.addConfig(&Config{name: name, base: *c.theirs, listed: true})
-	return nil
-}
-
-func (w *Workspace) conflicted(nsName, name string) (*Config, error) {
-	ns := w.namespaces[nsName]
-	if ns == nil || ns.configs[name] == nil {
-		return nil, fmt.Errorf("config %q in namespace %q: %w", name, nsName, ErrConfigNotFound)
-	}
-	c := ns.configs[name]
-	if c.theirs == nil {
-		return nil, fmt.Errorf("config %q in namespace %q has no conflict to resolve", name, nsName)
-	}
-	return c, nil
-}
-
-// ReloadReport says what a reload changed in the workspace.
-type ReloadReport struct {
-	Namespaces int // namespaces loaded
-	Configs    int // configs loaded
-	// Changed and Removed count configs that changed or vanished remotely.
-	Changed, Removed int
-	// Conflicts counts configs edited here and changed remotely.
-	Conflicts int
-	Warnings  []string
-}
-
-// Apply merges a snapshot into the workspace. With discard, local edits in
-// the loaded namespaces are dropped; otherwise they are kept on top of the
-// fresh state, and a config changed on both sides becomes a conflict.
-func (w *Workspace) Apply(snap *Snapshot, discard bool) ReloadReport {
-	report := ReloadReport{Namespaces: len(snap.Namespaces), Warnings: snap.Warnings}
-	registered := map[string]bool{}
-	for _, name := range snap.Registry {
-		registered[name] = true
-		if w.namespaces[name] == nil {
-			w.namespaces[name] = &Namespace{name: name, stored: true, configs: map[string]*Config{}}
-		}
-		w.namespaces[name].stored = true
-	}
-	for name, ns := range w.namespaces {
-		if registered[name] || !ns.stored {
-			continue
-		}
-		// Deleted by another client: keep it only if it holds local edits.
-		if discard || ns.DirtyCount() == 0 {
-			delete(w.namespaces, name)
-			continue
-		}
-		ns.stored = false
-	}
-	for i := range snap.Namespaces {
-		w.applyNamespace(&snap.Namespaces[i], discard, &report)
-	}
-	return report
-}
-
-func (w *Workspace) applyNamespace(snap *NamespaceSnapshot, discard bool, report *ReloadReport) {
-	ns := w.namespaces[snap.Name]
-	ns.loaded, ns.problem = true, snap.Problem
-	ns.touch()
-	if discard {
-		ns.deleted = false
-	}
-	seen := make(map[string]bool, len(snap.Configs))
-	for _, cs := range snap.Configs {
-		seen[cs.Name] = true
-		report.Configs++
-		c := ns.configs[cs.Name]
-		fresh := &Config{name: cs.Name, base: cs.Raw, listed: !cs.Unlisted, deleted: ns.deleted}
-		switch {
-		case c == nil:
-			ns.addConfig(fresh)
-		case discard || !c.dirty():
-			if !c.base.Same(cs.Raw) {
-				fresh.remoteChanged = true
-				report.Changed++
-			}
-			ns.addConfig(fresh)
-		case !c.base.Same(cs.Raw):
-			theirs := cs.Raw
-			c.theirs = &theirs
-			c.listed = c.listed || !cs.Unlisted
-			report.Conflicts++
-		}
-	}
-	for _, name := range ns.ConfigNames() {
-		if seen[name] {
-			continue
-		}
-		c := ns.configs[name]
-		switch {
-		case discard && (c.base.State != RawMissing || c.listed):
-			ns.removeConfig(name)
-			report.Removed++
-		case discard:
-			ns.removeConfig(name)
-		case !c.dirty():
-			ns.removeConfig(name)
-			report.Removed++
-		case c.base.State != RawMissing:
-			missing := MissingRaw()
-			c.theirs = &missing
-			report.Conflicts++
-		}
-	}
 }

@@ -23,7 +23,7 @@ func (f fakeStore) ReadOnly() bool          { return f.ro }
 // sales/regions (an array config).
 func newBackend(t *testing.T) *Backend {
 	t.Helper()
-	ws := confo.NewWorkspace()
+	ws := confo.NewWorkspace(nil)
 	ws.Apply(&confo.Snapshot{
 		Registry: []string{"database", "sales"},
 		Namespaces: []confo.NamespaceSnapshot{

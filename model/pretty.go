@@ -23,16 +23,17 @@ func prettyInto(lines *[]string, v confo.Value, indent, prefix, suffix string) {
 	switch {
 	case v.Kind() == confo.Object && v.Len() > 0:
 		*lines = append(*lines, indent+prefix+"{")
-		members := v.Members()
-		for i, m := range members {
-			prettyInto(lines, m.Value, indent+"  ", displayString(m.Key)+": ", comma(i, len(members)))
+		i, n := 0, v.Len()
+		for key, val := range v.Members() {
+			prettyInto(lines, val, indent+"  ", displayString(key)+": ", comma(i, n))
+			i++
 		}
 		*lines = append(*lines, indent+"}"+suffix)
 	case v.Kind() == confo.Array && v.Len() > 0:
 		*lines = append(*lines, indent+prefix+"[")
-		items := v.Items()
-		for i, it := range items {
-			prettyInto(lines, it, indent+"  ", "", comma(i, len(items)))
+		n := v.Len()
+		for i, it := range v.Items() {
+			prettyInto(lines, it, indent+"  ", "", comma(i, n))
 		}
 		*lines = append(*lines, indent+"]"+suffix)
 	default:
@@ -70,13 +71,15 @@ func compactInto(b *strings.Builder, v confo.Value) {
 		b.WriteByte(']')
 	case confo.Object:
 		b.WriteByte('{')
-		for i, m := range v.Members() {
-			if i > 0 {
+		first := true
+		for key, val := range v.Members() {
+			if !first {
 				b.WriteString(", ")
 			}
-			b.WriteString(displayString(m.Key))
+			first = false
+			b.WriteString(displayString(key))
 			b.WriteString(": ")
-			compactInto(b, m.Value)
+			compactInto(b, val)
 		}
 		b.WriteByte('}')
 	default:

@@ -103,18 +103,18 @@ func summarizeConfig(cc confo.ConfigChange) ConfigSummary {
 // after, in both with different values, and only in before, each in
 // document order.
 func FieldDiff(before, after confo.Value) (added, changed, removed []string) {
-	for _, m := range after.Members() {
-		old, ok := before.Field(m.Key)
+	for key, val := range after.Members() {
+		old, ok := before.Field(key)
 		switch {
 		case !ok:
-			added = appendOnce(added, m.Key)
-		case !old.Equal(m.Value):
-			changed = appendOnce(changed, m.Key)
+			added = appendOnce(added, key)
+		case !old.Equal(val):
+			changed = appendOnce(changed, key)
 		}
 	}
-	for _, m := range before.Members() {
-		if _, ok := after.Field(m.Key); !ok {
-			removed = appendOnce(removed, m.Key)
+	for key := range before.Members() {
+		if _, ok := after.Field(key); !ok {
+			removed = appendOnce(removed, key)
 		}
 	}
 	return added, changed, removed

@@ -62,16 +62,15 @@ func (m *Model) fillFields(fv *fieldsView, ns *confo.Namespace, c *confo.Config)
 		fv.values = []confo.Value{v}
 		return
 	}
-	members := v.Members()
-	if len(members) == 0 {
+	if v.Len() == 0 {
 		fv.note = "no fields yet: a adds one"
 		return
 	}
-	fv.names = make([]string, 0, len(members))
-	fv.values = make([]confo.Value, 0, len(members))
-	for _, mem := range members {
-		fv.names = append(fv.names, mem.Key)
-		fv.values = append(fv.values, mem.Value)
+	fv.names = make([]string, 0, v.Len())
+	fv.values = make([]confo.Value, 0, v.Len())
+	for key, val := range v.Members() {
+		fv.names = append(fv.names, key)
+		fv.values = append(fv.values, val)
 	}
 	fv.marks = fieldMarks(c, v)
 }
@@ -85,8 +84,8 @@ func fieldMarks(c *confo.Config, v confo.Value) map[string]string {
 	marks := map[string]string{}
 	base, err := confo.Decode(c.Base().Bytes)
 	if c.Base().State != confo.RawPresent || err != nil || base.Kind() != confo.Object {
-		for _, mem := range v.Members() {
-			marks[mem.Key] = "+"
+		for key := range v.Members() {
+			marks[key] = "+"
 		}
 		return marks
 	}

@@ -46,6 +46,7 @@ func (f *fakeStore) Kind() confo.BackendType { return confo.BackendRedis }
 func (f *fakeStore) Address() string         { return "127.0.0.1:6379" }
 func (f *fakeStore) ReadOnly() bool          { return false }
 func (f *fakeStore) Close() error            { return nil }
+func (f *fakeStore) Naming() confo.Naming    { return nil }
 
 func (f *fakeStore) Load(ctx context.Context, opts confo.LoadOptions) (*confo.Snapshot, error) {
 	if f.block {
@@ -82,7 +83,7 @@ func bigSnapshot(n int) *confo.Snapshot {
 }
 
 func newTestModel(store *fakeStore, w, h int, opts Options) (*Model, *model.Backend) {
-	ws := confo.NewWorkspace()
+	ws := confo.NewWorkspace(nil)
 	ws.Apply(store.snap, true)
 	b := model.NewBackend("demo", store, ws, false)
 	opts.Static = true

@@ -39,7 +39,7 @@ func confoReload(ctx context.Context, store confo.Store) (ws *confo.Workspace, l
 	}
 	load = time.Since(start)
 	start = time.Now()
-	ws = confo.NewWorkspace()
+	ws = confo.NewWorkspace(nil)
 	report := ws.Apply(snap, true)
 	apply = time.Since(start)
 	return ws, load, apply, report.Configs, nil
@@ -263,7 +263,7 @@ func measurePersist(ctx context.Context, o options, raw *redis.Client, addr stri
 		if err := fill(ctx, raw, keys); err != nil {
 			return res, err
 		}
-		ws := confo.NewWorkspace()
+		ws := confo.NewWorkspace(nil)
 		snap, err := store.Load(ctx, confo.LoadOptions{Namespaces: []string{persistNamespace}})
 		if err != nil {
 			return res, fmt.Errorf("confo load: %w", err)

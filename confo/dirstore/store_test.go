@@ -1,4 +1,4 @@
-package confo
+package dirstore
 
 import (
 	"context"
@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/confo-dev/confo/confo/store"
 )
 
 // dirFixture must survive a load and an unchanged write byte for byte.
@@ -51,7 +53,7 @@ func dirTestRead(t *testing.T, root string) map[string]string {
 	t.Helper()
 	got := map[string]string{}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || path == root || d.Name() == dirLockName {
+		if err != nil || path == root || d.Name() == lockName {
 			return err
 		}
 		rel, _ := filepath.Rel(root, path)
@@ -108,7 +110,7 @@ func dirTestDiff(t *testing.T, got, want map[string]string) {
 }
 
 // dirTestFormat prints snapshots readably, for comparison.
-func dirTestFormat(nss []NamespaceSnapshot) string {
+func dirTestFormat(nss []store.NamespaceSnapshot) string {
 	var b strings.Builder
 	for _, ns := range nss {
 		fmt.Fprintf(&b, "%s problem=%q\n", ns.Name, ns.Problem)
@@ -119,9 +121,9 @@ func dirTestFormat(nss []NamespaceSnapshot) string {
 	return b.String()
 }
 
-func dirTestOpen(t *testing.T, root string, readOnly bool) *DirStore {
+func dirTestOpen(t *testing.T, root string, readOnly bool) *Store {
 	t.Helper()
-	s, err := OpenDir(DirConfig{Path: root, ReadOnly: readOnly})
+	s, err := Open(Config{Path: root, ReadOnly: readOnly})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,33 +134,33 @@ func TestDirConfigFromCredentials(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		creds   map[string]any
-		want    DirConfig
+		want    Config
 		wantErr string // a word the error must contain; "" for success
 	}{
-		{"path only", map[string]any{"config_path": "/etc/confo"}, DirConfig{Path: "/etc/confo"}, ""},
-		{"read_only bool", map[string]any{"config_path": "x", "read_only": true}, DirConfig{Path: "x", ReadOnly: true}, ""},
-		{"read_only true string", map[string]any{"config_path": "x", "read_only": "True"}, DirConfig{Path: "x", ReadOnly: true}, ""},
-		{"read_only 1", map[string]any{"config_path": "x", "read_only": "1"}, DirConfig{Path: "x", ReadOnly: true}, ""},
-		{"read_only 0", map[string]any{"config_path": "x", "read_only": "0"}, DirConfig{Path: "x"}, ""},
-		{"read_only false", map[string]any{"config_path": "x", "read_only": false}, DirConfig{Path: "x"}, ""},
-		{"missing path", map[string]any{"read_only": true}, DirConfig{}, "config_path"},
-		{"nil creds", nil, DirConfig{}, "config_path"},
-		{"empty path", map[string]any{"config_path": ""}, DirConfig{}, "config_path"},
-		{"path not a string", map[string]any{"config_path": 42}, DirConfig{}, "config_path"},
-		{"read_only garbage", map[string]any{"config_path": "x", "read_only": "maybe"}, DirConfig{}, "read_only"},
-		{"read_only number", map[string]any{"config_path": "x", "read_only": 1}, DirConfig{}, "read_only"},
-		{"unknown key", map[string]any{"config_path": "x", "redis_host": "localhost"}, DirConfig{}, "redis_host"},
+		{"path only", map[string]any{"config_path": "/etc/confo"}, Config{Path: "/etc/confo"}, ""},
+		{"read_only bool", map[string]any{"config_path": "x", "read_only": true}, Config{Path: "x", ReadOnly: true}, ""},
+		{"read_only true string", map[string]any{"config_path": "x", "read_only": "True"}, Config{Path: "x", ReadOnly: true}, ""},
+		{"read_only 1", map[string]any{"config_path": "x", "read_only": "1"}, Config{Path: "x", ReadOnly: true}, ""},
+		{"read_only 0", map[string]any{"config_path": "x", "read_only": "0"}, Config{Path: "x"}, ""},
+		{"read_only false", map[string]any{"config_path": "x", "read_only": false}, Config{Path: "x"}, ""},
+		{"missing path", map[string]any{"read_only": true}, Config{}, "config_path"},
+		{"nil creds", nil, Config{}, "config_path"},
+		{"empty path", map[string]any{"config_path": ""}, Config{}, "config_path"},
+		{"path not a string", map[string]any{"config_path": 42}, Config{}, "config_path"},
+		{"read_only garbage", map[string]any{"config_path": "x", "read_only": "maybe"}, Config{}, "read_only"},
+		{"read_only number", map[string]any{"config_path": "x", "read_only": 1}, Config{}, "read_only"},
+		{"unknown key", map[string]any{"config_path": "x", "redis_host": "localhost"}, Config{}, "redis_host"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := DirConfigFromCredentials(tc.creds)
+			got, err := ConfigFromCredentials(tc.creds)
 			if tc.wantErr == "" {
 				if err != nil || got != tc.want {
 					t.Fatalf("got %+v, %v; want %+v", got, err, tc.want)
 				}
 				return
 			}
-			if !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Fatalf("got %+v, %v; want ErrBadCredentials naming %s", got, err, tc.wantErr)
+			if !errors.Is(err, store.ErrBadCredentials) || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("got %+v, %v; want store.ErrBadCredentials naming %s", got, err, tc.wantErr)
 			}
 		})
 	}
@@ -183,13 +185,13 @@ func TestOpenDir(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Chdir(root)
-			s, err := OpenDir(DirConfig{Path: tc.path, ReadOnly: tc.readOnly})
+			s, err := Open(Config{Path: tc.path, ReadOnly: tc.readOnly})
 			if tc.wantErr != "" {
-				if !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), tc.wantErr) {
-					t.Fatalf("got %v, want ErrBadCredentials saying %q", err, tc.wantErr)
+				if !errors.Is(err, store.ErrBadCredentials) || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("got %v, want store.ErrBadCredentials saying %q", err, tc.wantErr)
 				}
 				if _, err := os.Stat(filepath.Join(root, "nope")); !errors.Is(err, fs.ErrNotExist) {
-					t.Fatal("OpenDir created the missing folder")
+					t.Fatal("Open created the missing folder")
 				}
 				return
 			}
@@ -199,7 +201,7 @@ func TestOpenDir(t *testing.T) {
 			if want, _ := filepath.Abs(tc.path); s.Address() != want || !filepath.IsAbs(s.Address()) {
 				t.Errorf("Address() = %q, want %q", s.Address(), want)
 			}
-			if s.Kind() != BackendFilesystem || s.ReadOnly() != tc.readOnly || s.Close() != nil {
+			if s.Kind() != store.BackendDir || s.ReadOnly() != tc.readOnly || s.Close() != nil {
 				t.Errorf("Kind %q, ReadOnly %v", s.Kind(), s.ReadOnly())
 			}
 		})
@@ -210,12 +212,12 @@ func TestDirLoad(t *testing.T) {
 	root := t.TempDir()
 	// One of everything Load must cope with.
 	dirTestTree(t, root, map[string]string{
-		"README.md":                         "stray at the top",
-		"dangling":                          "->nowhere",
-		".git/HEAD.json":                    "{}",
-		"github.com/confo-dev/confo/x.json": "{}",
-		"empty/":                            "",
-		"aliased":                           "->sales",
+		"README.md":      "stray at the top",
+		"dangling":       "->nowhere",
+		".git/HEAD.json": "{}",
+		"confo/x.json":   "{}",
+		"empty/":         "",
+		"aliased":        "->sales",
 
 		"sales/a-b.json":  `{"n": 2}`,
 		"sales/a.json":    `{"n": 1}`,
@@ -234,7 +236,7 @@ func TestDirLoad(t *testing.T) {
 		"database/.hidden.json":             `{"h": 1}`,
 		"database/.json":                    `{}`,
 		"database/bad\x01name.json":         `{}`,
-		"database/" + dirLockName:           "",
+		"database/" + lockName:              "",
 		"shared/real.json":                  `{"shared": true}`,
 	})
 	// A named pipe must be reported, not opened: opening it would block.
@@ -245,24 +247,24 @@ func TestDirLoad(t *testing.T) {
 	s := dirTestOpen(t, root, true)
 
 	registry := []string{"aliased", "database", "empty", "sales", "shared"}
-	database := NamespaceSnapshot{Name: "database", Configs: []ConfigSnapshot{
-		{Name: ".hidden", Raw: PresentRaw([]byte(`{"h": 1}`))},
-		{Name: "linked", Raw: PresentRaw([]byte(`{"shared": true}`))},
-		{Name: "mysqli", Raw: PresentRaw([]byte(dirFixture))},
-		{Name: "pipe", Raw: Raw{State: RawUnreadable, Detail: "is a named pipe"}},
-		{Name: "postgres", Raw: PresentRaw([]byte(`{"host":"compact",  "n": 1.50}`))},
+	database := store.NamespaceSnapshot{Name: "database", Configs: []store.ConfigSnapshot{
+		{Name: ".hidden", Raw: store.PresentRaw([]byte(`{"h": 1}`))},
+		{Name: "linked", Raw: store.PresentRaw([]byte(`{"shared": true}`))},
+		{Name: "mysqli", Raw: store.PresentRaw([]byte(dirFixture))},
+		{Name: "pipe", Raw: store.Raw{State: store.RawUnreadable, Detail: "is a named pipe"}},
+		{Name: "postgres", Raw: store.PresentRaw([]byte(`{"host":"compact",  "n": 1.50}`))},
 		// Tests run as root, for whom chmod 000 does not stop a read, so the
 		// unreadable configs are a folder and a dangling symlink.
-		{Name: "x", Raw: Raw{State: RawUnreadable, Detail: "is a directory"}},
-		{Name: "y", Raw: Raw{State: RawUnreadable, Detail: `dangling symlink to "nowhere.json"`}},
+		{Name: "x", Raw: store.Raw{State: store.RawUnreadable, Detail: "is a directory"}},
+		{Name: "y", Raw: store.Raw{State: store.RawUnreadable, Detail: `dangling symlink to "nowhere.json"`}},
 	}}
-	sales := NamespaceSnapshot{Name: "sales", Configs: []ConfigSnapshot{
-		{Name: "a", Raw: PresentRaw([]byte(`{"n": 1}`))},
-		{Name: "a-b", Raw: PresentRaw([]byte(`{"n": 2}`))},
-		{Name: "bad", Raw: PresentRaw([]byte(`host=localhost`))},
-		{Name: "zero", Raw: PresentRaw([]byte{})},
+	sales := store.NamespaceSnapshot{Name: "sales", Configs: []store.ConfigSnapshot{
+		{Name: "a", Raw: store.PresentRaw([]byte(`{"n": 1}`))},
+		{Name: "a-b", Raw: store.PresentRaw([]byte(`{"n": 2}`))},
+		{Name: "bad", Raw: store.PresentRaw([]byte(`host=localhost`))},
+		{Name: "zero", Raw: store.PresentRaw([]byte{})},
 	}}
-	shared := NamespaceSnapshot{Name: "shared", Configs: []ConfigSnapshot{{Name: "real", Raw: PresentRaw([]byte(`{"shared": true}`))}}}
+	shared := store.NamespaceSnapshot{Name: "shared", Configs: []store.ConfigSnapshot{{Name: "real", Raw: store.PresentRaw([]byte(`{"shared": true}`))}}}
 	aliased := sales
 	aliased.Name = "aliased"
 	topWarnings := []string{`stray file "README.md"`, `folder "confo"`, `stray file "dangling"`}
@@ -273,21 +275,21 @@ func TestDirLoad(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
 		namespaces   []string
-		want         []NamespaceSnapshot
+		want         []store.NamespaceSnapshot
 		wantWarnings []string
 		wantErr      error
 	}{
-		{"all", nil, []NamespaceSnapshot{aliased, database, {Name: "empty"}, sales, shared}, withDatabase, nil},
-		{"one", []string{"sales"}, []NamespaceSnapshot{sales}, topWarnings, nil},
-		{"repeated and unsorted", []string{"sales", "database", "sales"}, []NamespaceSnapshot{database, sales}, withDatabase, nil},
+		{"all", nil, []store.NamespaceSnapshot{aliased, database, {Name: "empty"}, sales, shared}, withDatabase, nil},
+		{"one", []string{"sales"}, []store.NamespaceSnapshot{sales}, topWarnings, nil},
+		{"repeated and unsorted", []string{"sales", "database", "sales"}, []store.NamespaceSnapshot{database, sales}, withDatabase, nil},
 		{"none", []string{}, nil, topWarnings, nil},
-		{"unknown", []string{"sales", "nope"}, nil, nil, ErrNamespaceNotFound},
-		{"hidden is unknown", []string{".git"}, nil, nil, ErrNamespaceNotFound},
-		{"invalid is unknown", []string{"confo"}, nil, nil, ErrNamespaceNotFound},
+		{"unknown", []string{"sales", "nope"}, nil, nil, store.ErrNamespaceNotFound},
+		{"hidden is unknown", []string{".git"}, nil, nil, store.ErrNamespaceNotFound},
+		{"invalid is unknown", []string{"confo"}, nil, nil, store.ErrNamespaceNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var calls [][2]int
-			snap, err := s.Load(context.Background(), LoadOptions{
+			snap, err := s.Load(context.Background(), store.LoadOptions{
 				Namespaces: tc.namespaces,
 				Discover:   true, // meaningless here: must change nothing
 				Progress:   func(done, total int) { calls = append(calls, [2]int{done, total}) },
@@ -342,7 +344,7 @@ func TestDirLoadCancelled(t *testing.T) {
 	dirTestTree(t, root, map[string]string{"database/mysqli.json": "{}"})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := dirTestOpen(t, root, false).Load(ctx, LoadOptions{}); !errors.Is(err, context.Canceled) {
+	if _, err := dirTestOpen(t, root, false).Load(ctx, store.LoadOptions{}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Load with a cancelled context: %v", err)
 	}
 }
@@ -354,9 +356,9 @@ func TestDirCommit(t *testing.T) {
 		"sales/leads.json":       `{"n": 1}`,
 		"empty/":                 "",
 	}
-	mysqli := PresentRaw([]byte(dirFixture))
-	postgres := PresentRaw([]byte(`{"host": "pg"}`))
-	leads := PresentRaw([]byte(`{"n": 1}`))
+	mysqli := store.PresentRaw([]byte(dirFixture))
+	postgres := store.PresentRaw([]byte(`{"host": "pg"}`))
+	leads := store.PresentRaw([]byte(`{"n": 1}`))
 	// with is before with entries set and removed.
 	with := func(set map[string]string, remove ...string) map[string]string {
 		m := maps.Clone(before)
@@ -371,8 +373,8 @@ func TestDirCommit(t *testing.T) {
 		// Another client's doing between our load and our commit.
 		otherSet      map[string]string
 		otherRemove   []string
-		changes       []NamespaceChange
-		opts          CommitOptions
+		changes       []store.NamespaceChange
+		opts          store.CommitOptions
 		wantWritten   []string
 		wantConflicts []string
 		wantErr       error
@@ -381,42 +383,42 @@ func TestDirCommit(t *testing.T) {
 	}{
 		{
 			name: "create a config",
-			changes: []NamespaceChange{{Namespace: "database", ListAdd: []string{"cache"},
-				Configs: []ConfigChange{{Name: "cache", Expect: MissingRaw(), Write: []byte(`{"ttl": 60}`)}}}},
+			changes: []store.NamespaceChange{{Namespace: "database", ListAdd: []string{"cache"},
+				Configs: []store.ConfigChange{{Name: "cache", Expect: store.MissingRaw(), Write: []byte(`{"ttl": 60}`)}}}},
 			wantWritten: []string{"database"},
 			after:       with(map[string]string{"database/cache.json": `{"ttl": 60}`}),
 		},
 		{
 			name: "update keeps bytes exactly",
-			changes: []NamespaceChange{{Namespace: "database",
-				Configs: []ConfigChange{{Name: "mysqli", Expect: mysqli, Write: []byte(strings.Replace(dirFixture, "3306", "3307", 1))}}}},
+			changes: []store.NamespaceChange{{Namespace: "database",
+				Configs: []store.ConfigChange{{Name: "mysqli", Expect: mysqli, Write: []byte(strings.Replace(dirFixture, "3306", "3307", 1))}}}},
 			wantWritten: []string{"database"},
 			after:       with(map[string]string{"database/mysqli.json": strings.Replace(dirFixture, "3306", "3307", 1)}),
 		},
 		{
 			name: "delete",
-			changes: []NamespaceChange{{Namespace: "database", ListRemove: []string{"postgres"},
-				Configs: []ConfigChange{{Name: "postgres", Expect: postgres}}}},
+			changes: []store.NamespaceChange{{Namespace: "database", ListRemove: []string{"postgres"},
+				Configs: []store.ConfigChange{{Name: "postgres", Expect: postgres}}}},
 			wantWritten: []string{"database"},
 			after:       with(nil, "database/postgres.json"),
 		},
 		{
 			name: "register a namespace",
-			changes: []NamespaceChange{{Namespace: "billing", Register: true, ListAdd: []string{"stripe"},
-				Configs: []ConfigChange{{Name: "stripe", Expect: MissingRaw(), Write: []byte(`{"key": "x"}`)}}}},
+			changes: []store.NamespaceChange{{Namespace: "billing", Register: true, ListAdd: []string{"stripe"},
+				Configs: []store.ConfigChange{{Name: "stripe", Expect: store.MissingRaw(), Write: []byte(`{"key": "x"}`)}}}},
 			wantWritten: []string{"billing"},
 			after:       with(map[string]string{"billing/stripe.json": `{"key": "x"}`}),
 		},
 		{
 			name:        "register an empty namespace",
-			changes:     []NamespaceChange{{Namespace: "billing", Register: true}},
+			changes:     []store.NamespaceChange{{Namespace: "billing", Register: true}},
 			wantWritten: []string{"billing"},
 			after:       with(map[string]string{"billing/": ""}),
 		},
 		{
 			name:     "changed on disk: nothing of the namespace is written",
 			otherSet: map[string]string{"database/mysqli.json": `{"host": "theirs"}`},
-			changes: []NamespaceChange{{Namespace: "database", Configs: []ConfigChange{
+			changes: []store.NamespaceChange{{Namespace: "database", Configs: []store.ConfigChange{
 				{Name: "postgres", Expect: postgres, Write: []byte(`{"host": "ours"}`)},
 				{Name: "mysqli", Expect: mysqli, Write: []byte(`{"host": "ours"}`)},
 			}}},
@@ -426,7 +428,7 @@ func TestDirCommit(t *testing.T) {
 		{
 			name:     "changed on disk to our very bytes is still a conflict",
 			otherSet: map[string]string{"database/mysqli.json": `{"host": "same"}`},
-			changes: []NamespaceChange{{Namespace: "database", Configs: []ConfigChange{
+			changes: []store.NamespaceChange{{Namespace: "database", Configs: []store.ConfigChange{
 				{Name: "mysqli", Expect: mysqli, Write: []byte(`{"host": "same"}`)},
 			}}},
 			wantConflicts: []string{"database/mysqli: changed by another client"},
@@ -435,9 +437,9 @@ func TestDirCommit(t *testing.T) {
 		{
 			name:        "deleted on disk",
 			otherRemove: []string{"database/mysqli.json"},
-			changes: []NamespaceChange{{Namespace: "database", Configs: []ConfigChange{
+			changes: []store.NamespaceChange{{Namespace: "database", Configs: []store.ConfigChange{
 				{Name: "mysqli", Expect: mysqli, Write: []byte(`{"host": "ours"}`)},
-				{Name: "cache", Expect: MissingRaw(), Write: []byte(`{}`)},
+				{Name: "cache", Expect: store.MissingRaw(), Write: []byte(`{}`)},
 			}}},
 			wantConflicts: []string{"database/mysqli: deleted by another client"},
 			after:         with(nil, "database/mysqli.json"),
@@ -445,8 +447,8 @@ func TestDirCommit(t *testing.T) {
 		{
 			name:     "created on disk",
 			otherSet: map[string]string{"database/cache.json": `{"theirs": 1}`},
-			changes: []NamespaceChange{{Namespace: "database", Configs: []ConfigChange{
-				{Name: "cache", Expect: MissingRaw(), Write: []byte(`{"ours": 1}`)},
+			changes: []store.NamespaceChange{{Namespace: "database", Configs: []store.ConfigChange{
+				{Name: "cache", Expect: store.MissingRaw(), Write: []byte(`{"ours": 1}`)},
 			}}},
 			wantConflicts: []string{"database/cache: created by another client"},
 			after:         with(map[string]string{"database/cache.json": `{"theirs": 1}`}),
@@ -455,60 +457,60 @@ func TestDirCommit(t *testing.T) {
 			name:        "overwrite wins",
 			otherSet:    map[string]string{"database/mysqli.json": `{"host": "theirs"}`},
 			otherRemove: []string{"database/postgres.json"},
-			changes: []NamespaceChange{{Namespace: "database", Configs: []ConfigChange{
+			changes: []store.NamespaceChange{{Namespace: "database", Configs: []store.ConfigChange{
 				{Name: "mysqli", Expect: mysqli, Write: []byte(`{"host": "ours"}`)},
 				{Name: "postgres", Expect: postgres, Write: []byte(`{"host": "ours too"}`)},
 			}}},
-			opts:        CommitOptions{Overwrite: true},
+			opts:        store.CommitOptions{Overwrite: true},
 			wantWritten: []string{"database"},
 			after:       with(map[string]string{"database/mysqli.json": `{"host": "ours"}`, "database/postgres.json": `{"host": "ours too"}`}),
 		},
 		{
 			name: "unregister an emptied namespace",
-			changes: []NamespaceChange{{Namespace: "database", Unregister: true, ListRemove: []string{"mysqli", "postgres"},
-				Configs: []ConfigChange{{Name: "mysqli", Expect: mysqli}, {Name: "postgres", Expect: postgres}}}},
+			changes: []store.NamespaceChange{{Namespace: "database", Unregister: true, ListRemove: []string{"mysqli", "postgres"},
+				Configs: []store.ConfigChange{{Name: "mysqli", Expect: mysqli}, {Name: "postgres", Expect: postgres}}}},
 			wantWritten: []string{"database"},
 			after:       with(nil, "database/mysqli.json", "database/postgres.json"),
 		},
 		{
 			name:        "unregister an empty namespace",
-			changes:     []NamespaceChange{{Namespace: "empty", Unregister: true}},
+			changes:     []store.NamespaceChange{{Namespace: "empty", Unregister: true}},
 			wantWritten: []string{"empty"},
 			after:       with(nil, "empty/"),
 		},
 		{
 			name:        "unregister removes leftover temp files",
 			otherSet:    map[string]string{"empty/.x.json.tmp-99": "half"},
-			changes:     []NamespaceChange{{Namespace: "empty", Unregister: true}},
+			changes:     []store.NamespaceChange{{Namespace: "empty", Unregister: true}},
 			wantWritten: []string{"empty"},
 			after:       with(nil, "empty/"),
 		},
 		{
 			name:     "unregister with a config added by another client, even with overwrite",
 			otherSet: map[string]string{"database/new.json": `{"theirs": 1}`},
-			changes: []NamespaceChange{{Namespace: "database", Unregister: true, ListRemove: []string{"mysqli", "postgres"},
-				Configs: []ConfigChange{{Name: "mysqli", Expect: mysqli}, {Name: "postgres", Expect: postgres}}}},
-			opts:          CommitOptions{Overwrite: true},
+			changes: []store.NamespaceChange{{Namespace: "database", Unregister: true, ListRemove: []string{"mysqli", "postgres"},
+				Configs: []store.ConfigChange{{Name: "mysqli", Expect: mysqli}, {Name: "postgres", Expect: postgres}}}},
+			opts:          store.CommitOptions{Overwrite: true},
 			wantConflicts: []string{"database/: namespace has configs added by another client"},
 			after:         with(map[string]string{"database/new.json": `{"theirs": 1}`}),
 		},
 		{
 			name:     "unregister with a stray file",
 			otherSet: map[string]string{"database/notes.txt": "mine, not confo's"},
-			changes: []NamespaceChange{{Namespace: "database", Unregister: true,
-				Configs: []ConfigChange{{Name: "mysqli", Expect: mysqli}, {Name: "postgres", Expect: postgres}}}},
+			changes: []store.NamespaceChange{{Namespace: "database", Unregister: true,
+				Configs: []store.ConfigChange{{Name: "mysqli", Expect: mysqli}, {Name: "postgres", Expect: postgres}}}},
 			wantErrText: `"notes.txt"`,
 			after:       with(map[string]string{"database/notes.txt": "mine, not confo's"}),
 		},
 		{
 			name:     "two namespaces, one conflicts",
 			otherSet: map[string]string{"database/postgres.json": `{"host": "theirs"}`},
-			changes: []NamespaceChange{
-				{Namespace: "database", Configs: []ConfigChange{
+			changes: []store.NamespaceChange{
+				{Namespace: "database", Configs: []store.ConfigChange{
 					{Name: "mysqli", Expect: mysqli, Write: []byte(`{"host": "ours"}`)},
 					{Name: "postgres", Expect: postgres, Write: []byte(`{"host": "ours"}`)},
 				}},
-				{Namespace: "sales", Configs: []ConfigChange{{Name: "leads", Expect: leads, Write: []byte(`{"n": 2}`)}}},
+				{Namespace: "sales", Configs: []store.ConfigChange{{Name: "leads", Expect: leads, Write: []byte(`{"n": 2}`)}}},
 			},
 			wantWritten:   []string{"sales"},
 			wantConflicts: []string{"database/postgres: changed by another client"},
@@ -517,9 +519,9 @@ func TestDirCommit(t *testing.T) {
 		{
 			name:        "namespace removed by another client",
 			otherRemove: []string{"sales"},
-			changes: []NamespaceChange{{Namespace: "sales", Configs: []ConfigChange{
+			changes: []store.NamespaceChange{{Namespace: "sales", Configs: []store.ConfigChange{
 				{Name: "leads", Expect: leads, Write: []byte(`{"n": 2}`)},
-				{Name: "fresh", Expect: MissingRaw(), Write: []byte(`{}`)},
+				{Name: "fresh", Expect: store.MissingRaw(), Write: []byte(`{}`)},
 			}}},
 			wantConflicts: []string{"sales/leads: deleted by another client", "sales/: namespace deleted by another client"},
 			after:         with(nil, "sales/leads.json"),
@@ -527,40 +529,40 @@ func TestDirCommit(t *testing.T) {
 		{
 			name:        "namespace removed by another client, overwrite recreates it",
 			otherRemove: []string{"sales"},
-			changes: []NamespaceChange{{Namespace: "sales", Configs: []ConfigChange{
+			changes: []store.NamespaceChange{{Namespace: "sales", Configs: []store.ConfigChange{
 				{Name: "leads", Expect: leads, Write: []byte(`{"n": 2}`)},
 			}}},
-			opts:        CommitOptions{Overwrite: true},
+			opts:        store.CommitOptions{Overwrite: true},
 			wantWritten: []string{"sales"},
 			after:       with(map[string]string{"sales/leads.json": `{"n": 2}`}),
 		},
 		{
 			name:        "unregister of a namespace already removed",
 			otherRemove: []string{"empty"},
-			changes:     []NamespaceChange{{Namespace: "empty", Unregister: true}},
+			changes:     []store.NamespaceChange{{Namespace: "empty", Unregister: true}},
 			wantWritten: []string{"empty"},
 			after:       with(nil, "empty/"),
 		},
 		{
 			name: "an invalid name writes nothing at all",
-			changes: []NamespaceChange{
-				{Namespace: "sales", Configs: []ConfigChange{{Name: "leads", Expect: leads, Write: []byte(`{"n": 2}`)}}},
-				{Namespace: "database", Configs: []ConfigChange{{Name: "../../escape", Expect: MissingRaw(), Write: []byte(`{}`)}}},
+			changes: []store.NamespaceChange{
+				{Namespace: "sales", Configs: []store.ConfigChange{{Name: "leads", Expect: leads, Write: []byte(`{"n": 2}`)}}},
+				{Namespace: "database", Configs: []store.ConfigChange{{Name: "../../escape", Expect: store.MissingRaw(), Write: []byte(`{}`)}}},
 			},
-			wantErr: ErrInvalidName,
+			wantErr: store.ErrInvalidName,
 			after:   with(nil),
 		},
 		{
 			name: "writing in a namespace being removed is refused",
-			changes: []NamespaceChange{{Namespace: "sales", Unregister: true,
-				Configs: []ConfigChange{{Name: "leads", Expect: leads, Write: []byte(`{}`)}}}},
+			changes: []store.NamespaceChange{{Namespace: "sales", Unregister: true,
+				Configs: []store.ConfigChange{{Name: "leads", Expect: leads, Write: []byte(`{}`)}}}},
 			wantErrText: "being removed",
 			after:       with(nil),
 		},
 		{
 			name: "an error after a conflict keeps the conflict",
-			changes: []NamespaceChange{
-				{Namespace: "database", Configs: []ConfigChange{{Name: "mysqli", Expect: MissingRaw(), Write: []byte(`{}`)}}},
+			changes: []store.NamespaceChange{
+				{Namespace: "database", Configs: []store.ConfigChange{{Name: "mysqli", Expect: store.MissingRaw(), Write: []byte(`{}`)}}},
 				{Namespace: "stray", Register: true},
 			},
 			otherSet:      map[string]string{"stray": "a file where a folder should be"},
@@ -570,13 +572,13 @@ func TestDirCommit(t *testing.T) {
 		},
 		{
 			name:    "a hidden namespace is refused",
-			changes: []NamespaceChange{{Namespace: ".secret", Register: true}},
-			wantErr: ErrInvalidName,
+			changes: []store.NamespaceChange{{Namespace: ".secret", Register: true}},
+			wantErr: store.ErrInvalidName,
 			after:   with(nil),
 		},
 		{
 			name:    "empty changes are skipped",
-			changes: []NamespaceChange{{Namespace: "database"}},
+			changes: []store.NamespaceChange{{Namespace: "database"}},
 			after:   with(nil),
 		},
 	} {
@@ -594,9 +596,9 @@ func TestDirCommit(t *testing.T) {
 
 			switch {
 			case tc.wantConflicts != nil:
-				conflict, ok := errors.AsType[*ConflictError](err)
-				if !ok || !errors.Is(err, ErrConflict) {
-					t.Fatalf("err = %v, want a ConflictError", err)
+				conflict, ok := errors.AsType[*store.ConflictError](err)
+				if !ok || !errors.Is(err, store.ErrConflict) {
+					t.Fatalf("err = %v, want a store.ConflictError", err)
 				}
 				var got []string
 				for _, c := range conflict.Conflicts {
@@ -632,15 +634,15 @@ func TestDirCommitConflictCarriesBothSides(t *testing.T) {
 	root := t.TempDir()
 	dirTestTree(t, root, map[string]string{"database/mysqli.json": `{"host": "theirs"}`})
 	s := dirTestOpen(t, root, false)
-	ours := PresentRaw([]byte(dirFixture))
-	_, err := s.Commit(context.Background(), []NamespaceChange{{Namespace: "database",
-		Configs: []ConfigChange{{Name: "mysqli", Expect: ours, Write: []byte(`{}`)}}}}, CommitOptions{})
-	conflict, ok := errors.AsType[*ConflictError](err)
+	ours := store.PresentRaw([]byte(dirFixture))
+	_, err := s.Commit(context.Background(), []store.NamespaceChange{{Namespace: "database",
+		Configs: []store.ConfigChange{{Name: "mysqli", Expect: ours, Write: []byte(`{}`)}}}}, store.CommitOptions{})
+	conflict, ok := errors.AsType[*store.ConflictError](err)
 	if !ok || len(conflict.Conflicts) != 1 {
 		t.Fatalf("err = %v, want one conflict", err)
 	}
 	c := conflict.Conflicts[0]
-	if !c.Ours.Same(ours) || !c.Theirs.Same(PresentRaw([]byte(`{"host": "theirs"}`))) {
+	if !c.Ours.Same(ours) || !c.Theirs.Same(store.PresentRaw([]byte(`{"host": "theirs"}`))) {
 		t.Fatalf("conflict ours %s, theirs %s", c.Ours.Describe(), c.Theirs.Describe())
 	}
 }
@@ -649,16 +651,16 @@ func TestDirCommitReadOnly(t *testing.T) {
 	root := t.TempDir()
 	dirTestTree(t, root, map[string]string{"database/mysqli.json": "{}"})
 	s := dirTestOpen(t, root, true)
-	written, err := s.Commit(context.Background(), []NamespaceChange{{Namespace: "database",
-		Configs: []ConfigChange{{Name: "mysqli", Expect: PresentRaw([]byte("{}")), Write: []byte(`{"a": 1}`)}}}}, CommitOptions{Overwrite: true})
-	if !errors.Is(err, ErrReadOnly) || written != nil {
+	written, err := s.Commit(context.Background(), []store.NamespaceChange{{Namespace: "database",
+		Configs: []store.ConfigChange{{Name: "mysqli", Expect: store.PresentRaw([]byte("{}")), Write: []byte(`{"a": 1}`)}}}}, store.CommitOptions{Overwrite: true})
+	if !errors.Is(err, store.ErrReadOnly) || written != nil {
 		t.Fatalf("Commit on a read-only store: %q, %v", written, err)
 	}
 	dirTestDiff(t, dirTestRead(t, root), map[string]string{"database/": "", "database/mysqli.json": "{}"})
-	if _, err := s.Load(context.Background(), LoadOptions{}); err != nil {
+	if _, err := s.Load(context.Background(), store.LoadOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(root, "database", dirLockName)); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(filepath.Join(root, "database", lockName)); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatal("a read-only load created the lock file")
 	}
 }
@@ -676,11 +678,11 @@ func TestDirCommitFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := dirTestOpen(t, root, false)
-	snap, err := s.Load(context.Background(), LoadOptions{Namespaces: []string{"database"}})
+	snap, err := s.Load(context.Background(), store.LoadOptions{Namespaces: []string{"database"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	expect := map[string]Raw{}
+	expect := map[string]store.Raw{}
 	for _, c := range snap.Namespaces[0].Configs {
 		expect[c.Name] = c.Raw
 	}
@@ -723,10 +725,10 @@ func TestDirCommitFiles(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cur, ok := expect[tc.config]
 			if !ok {
-				cur = MissingRaw()
+				cur = store.MissingRaw()
 			}
-			_, err := s.Commit(context.Background(), []NamespaceChange{{Namespace: "database",
-				Configs: []ConfigChange{{Name: tc.config, Expect: cur, Write: tc.write}}}}, CommitOptions{})
+			_, err := s.Commit(context.Background(), []store.NamespaceChange{{Namespace: "database",
+				Configs: []store.ConfigChange{{Name: tc.config, Expect: cur, Write: tc.write}}}}, store.CommitOptions{})
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), `persist namespace "database"`) {
 					t.Fatalf("err = %v, want one about %s", err, tc.wantErr)
@@ -737,14 +739,14 @@ func TestDirCommitFiles(t *testing.T) {
 			} else if err != nil {
 				t.Fatal(err)
 			} else {
-				expect[tc.config] = dirWanted(ConfigChange{Write: tc.write})
+				expect[tc.config] = wanted(store.ConfigChange{Write: tc.write})
 			}
 			if tc.check != nil {
 				tc.check(t)
 			}
 			entries, _ := os.ReadDir(filepath.Join(root, "database"))
 			for _, e := range entries {
-				if dirIsTemp(e.Name()) {
+				if isTemp(e.Name()) {
 					t.Errorf("temp file %s left behind", e.Name())
 				}
 			}
@@ -755,7 +757,7 @@ func TestDirCommitFiles(t *testing.T) {
 // dirTestHoldLock takes a namespace's lock the way another confo process would.
 func dirTestHoldLock(t *testing.T, dir string) (release func()) {
 	t.Helper()
-	f, err := os.OpenFile(filepath.Join(dir, dirLockName), os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -769,16 +771,16 @@ func TestDirLockIsRespected(t *testing.T) {
 	root := t.TempDir()
 	dirTestTree(t, root, map[string]string{"database/mysqli.json": "{}"})
 	s := dirTestOpen(t, root, false)
-	change := []NamespaceChange{{Namespace: "database",
-		Configs: []ConfigChange{{Name: "mysqli", Expect: PresentRaw([]byte("{}")), Write: []byte(`{"a": 1}`)}}}}
+	change := []store.NamespaceChange{{Namespace: "database",
+		Configs: []store.ConfigChange{{Name: "mysqli", Expect: store.PresentRaw([]byte("{}")), Write: []byte(`{"a": 1}`)}}}}
 	release := dirTestHoldLock(t, filepath.Join(root, "database"))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := s.Commit(ctx, change, CommitOptions{}); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := s.Commit(ctx, change, store.CommitOptions{}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Commit while another process holds the lock: %v", err)
 	}
-	if _, err := s.Load(ctx, LoadOptions{}); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := s.Load(ctx, store.LoadOptions{}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Load while another process holds the lock: %v", err)
 	}
 	if data, _ := os.ReadFile(filepath.Join(root, "database/mysqli.json")); string(data) != "{}" {
@@ -787,7 +789,7 @@ func TestDirLockIsRespected(t *testing.T) {
 
 	done := make(chan error, 1)
 	go func() {
-		_, err := s.Commit(context.Background(), change, CommitOptions{})
+		_, err := s.Commit(context.Background(), change, store.CommitOptions{})
 		done <- err
 	}()
 	time.Sleep(20 * time.Millisecond)
@@ -811,7 +813,7 @@ func TestDirConcurrentCommitsLoseNothing(t *testing.T) {
 		wg.Go(func() {
 			ctx := context.Background()
 			for done := 0; done < increments; {
-				snap, err := s.Load(ctx, LoadOptions{Namespaces: []string{"database"}})
+				snap, err := s.Load(ctx, store.LoadOptions{Namespaces: []string{"database"}})
 				if err != nil {
 					errs <- err
 					return
@@ -822,10 +824,10 @@ func TestDirConcurrentCommitsLoseNothing(t *testing.T) {
 					errs <- fmt.Errorf("counter holds %q: %w", raw.Bytes, err)
 					return
 				}
-				_, err = s.Commit(ctx, []NamespaceChange{{Namespace: "database",
-					Configs: []ConfigChange{{Name: "counter", Expect: raw, Write: []byte(strconv.Itoa(n + 1))}}}}, CommitOptions{})
+				_, err = s.Commit(ctx, []store.NamespaceChange{{Namespace: "database",
+					Configs: []store.ConfigChange{{Name: "counter", Expect: raw, Write: []byte(strconv.Itoa(n + 1))}}}}, store.CommitOptions{})
 				switch {
-				case errors.Is(err, ErrConflict):
+				case errors.Is(err, store.ErrConflict):
 				case err != nil:
 					errs <- err
 					return
@@ -850,21 +852,21 @@ func TestDirRoundTrip(t *testing.T) {
 	root := t.TempDir()
 	s := dirTestOpen(t, root, false)
 	ctx := context.Background()
-	_, err := s.Commit(ctx, []NamespaceChange{{Namespace: "database", Register: true, ListAdd: []string{"mysqli", ".dot"},
-		Configs: []ConfigChange{
-			{Name: "mysqli", Expect: MissingRaw(), Write: []byte(dirFixture)},
-			{Name: ".dot", Expect: MissingRaw(), Write: []byte(`[]`)},
-		}}}, CommitOptions{})
+	_, err := s.Commit(ctx, []store.NamespaceChange{{Namespace: "database", Register: true, ListAdd: []string{"mysqli", ".dot"},
+		Configs: []store.ConfigChange{
+			{Name: "mysqli", Expect: store.MissingRaw(), Write: []byte(dirFixture)},
+			{Name: ".dot", Expect: store.MissingRaw(), Write: []byte(`[]`)},
+		}}}, store.CommitOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := s.Load(ctx, LoadOptions{})
+	snap, err := s.Load(ctx, store.LoadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []NamespaceSnapshot{{Name: "database", Configs: []ConfigSnapshot{
-		{Name: ".dot", Raw: PresentRaw([]byte(`[]`))},
-		{Name: "mysqli", Raw: PresentRaw([]byte(dirFixture))},
+	want := []store.NamespaceSnapshot{{Name: "database", Configs: []store.ConfigSnapshot{
+		{Name: ".dot", Raw: store.PresentRaw([]byte(`[]`))},
+		{Name: "mysqli", Raw: store.PresentRaw([]byte(dirFixture))},
 	}}}
 	if got := fmt.Sprintf("%+v", snap.Namespaces); got != fmt.Sprintf("%+v", want) || len(snap.Warnings) != 0 {
 		t.Fatalf("loaded %s, warnings %q", got, snap.Warnings)

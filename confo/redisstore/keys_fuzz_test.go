@@ -1,4 +1,4 @@
-package confo
+package redisstore
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-package confo
+package store
 
 import (
 	"errors"
@@ -101,3 +101,15 @@ func (e *ConflictError) Error() string {
 }
 
 func (e *ConflictError) Unwrap() error { return ErrConflict }
+
+// ConflictReason says how what a key holds now differs from what the
+// committer expected, in the words the conflict messages use.
+func ConflictReason(expect, now Raw) string {
+	switch {
+	case now.State == RawMissing:
+		return "deleted by another client"
+	case expect.State == RawMissing:
+		return "created by another client"
+	}
+	return "changed by another client"
+}

@@ -1,4 +1,4 @@
-package confo
+package redisstore
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/confo-dev/confo/confo/store"
 	"github.com/confo-dev/confo/internal/redistest"
 )
 
@@ -22,18 +23,18 @@ const redisFixture = `{"host": "localhost", "port": 3306, "ratio": 1.0, "uni": "
 func TestParseRedisURL(t *testing.T) {
 	for _, tc := range []struct {
 		url  string
-		want RedisConfig
+		want Config
 	}{
-		{"redis://h:1/2", RedisConfig{Addr: "h:1", DB: 2, TLSServerName: "h"}},
-		{"redis://h", RedisConfig{Addr: "h:6379", TLSServerName: "h"}},
-		{"redis://", RedisConfig{Addr: "localhost:6379", TLSServerName: "localhost"}},
-		{"rediss://h:6380", RedisConfig{Addr: "h:6380", TLS: true, TLSServerName: "h"}},
-		{"redis://ops:pw@h:6380/0?prefix=app:", RedisConfig{Addr: "h:6380", Username: "ops", Password: "pw", TLSServerName: "h", Prefix: "app:"}},
-		{"redis://:p%40ss@127.0.0.1:7000", RedisConfig{Addr: "127.0.0.1:7000", Password: "p@ss", TLSServerName: "127.0.0.1"}},
-		{"redis://[::1]:7000/15", RedisConfig{Addr: "[::1]:7000", DB: 15, TLSServerName: "::1"}},
-		{"redis://h?prefix=a%2A%5Bb%5D", RedisConfig{Addr: "h:6379", TLSServerName: "h", Prefix: "a*[b]"}},
+		{"redis://h:1/2", Config{Addr: "h:1", DB: 2, TLSServerName: "h"}},
+		{"redis://h", Config{Addr: "h:6379", TLSServerName: "h"}},
+		{"redis://", Config{Addr: "localhost:6379", TLSServerName: "localhost"}},
+		{"rediss://h:6380", Config{Addr: "h:6380", TLS: true, TLSServerName: "h"}},
+		{"redis://ops:pw@h:6380/0?prefix=app:", Config{Addr: "h:6380", Username: "ops", Password: "pw", TLSServerName: "h", Prefix: "app:"}},
+		{"redis://:p%40ss@127.0.0.1:7000", Config{Addr: "127.0.0.1:7000", Password: "p@ss", TLSServerName: "127.0.0.1"}},
+		{"redis://[::1]:7000/15", Config{Addr: "[::1]:7000", DB: 15, TLSServerName: "::1"}},
+		{"redis://h?prefix=a%2A%5Bb%5D", Config{Addr: "h:6379", TLSServerName: "h", Prefix: "a*[b]"}},
 	} {
-		got, err := ParseRedisURL(tc.url)
+		got, err := ParseURL(tc.url)
 		if err != nil || got != tc.want {
 			t.Errorf("%s: got %+v, %v; want %+v", tc.url, got, err, tc.want)
 		}
@@ -51,9 +52,9 @@ func TestParseRedisURL(t *testing.T) {
 		{"redis://u:s3#cret@h:1", "%23"},
 		{"redis://u:s3cret@h:1?prefix=%zz", "parameters"},
 	} {
-		_, err := ParseRedisURL(tc.url)
-		if !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), tc.mention) {
-			t.Errorf("%s: got %v; want ErrBadCredentials mentioning %s", tc.url, err, tc.mention)
+		_, err := ParseURL(tc.url)
+		if !errors.Is(err, store.ErrBadCredentials) || !strings.Contains(err.Error(), tc.mention) {
+			t.Errorf("%s: got %v; want store.ErrBadCredentials mentioning %s", tc.url, err, tc.mention)
 		}
 		if err != nil && strings.Contains(err.Error(), "s3cret") {
 			t.Errorf("%s: the error shows the password: %v", tc.url, err)
@@ -62,14 +63,14 @@ func TestParseRedisURL(t *testing.T) {
 }
 
 func TestRedisConfigFromCredentials(t *testing.T) {
-	local := RedisConfig{Addr: "localhost:6379", TLSServerName: "localhost"}
-	port := func(p string) RedisConfig {
-		return RedisConfig{Addr: "localhost:" + p, TLSServerName: "localhost"}
+	local := Config{Addr: "localhost:6379", TLSServerName: "localhost"}
+	port := func(p string) Config {
+		return Config{Addr: "localhost:" + p, TLSServerName: "localhost"}
 	}
 	for _, tc := range []struct {
 		name  string
 		creds map[string]any
-		want  RedisConfig
+		want  Config
 	}{
 		{"the seed", map[string]any{"redis_host": "localhost", "redis_port": "6379"}, local},
 		{"defaults", map[string]any{}, local},
@@ -77,16 +78,16 @@ func TestRedisConfigFromCredentials(t *testing.T) {
 		{"port int32", map[string]any{"redis_port": int32(7000)}, port("7000")},
 		{"port uint16", map[string]any{"redis_port": uint16(7000)}, port("7000")},
 		{"port float64 (from JSON)", map[string]any{"redis_port": float64(7001)}, port("7001")},
-		{"IPv6 host", map[string]any{"redis_host": "::1"}, RedisConfig{Addr: "[::1]:6379", TLSServerName: "::1"}},
+		{"IPv6 host", map[string]any{"redis_host": "::1"}, Config{Addr: "[::1]:6379", TLSServerName: "::1"}},
 		{"everything", map[string]any{
 			"redis_host": "h", "redis_port": 1, "redis_password": "pw", "redis_user": "ops",
 			"redis_db": "2", "redis_tls": "1", "redis_prefix": "app:", "read_only": true,
-		}, RedisConfig{Addr: "h:1", Username: "ops", Password: "pw", DB: 2, TLS: true, TLSServerName: "h", Prefix: "app:", ReadOnly: true}},
-		{"db number, tls bool", map[string]any{"redis_db": 3, "redis_tls": true}, RedisConfig{Addr: "localhost:6379", DB: 3, TLS: true, TLSServerName: "localhost"}},
+		}, Config{Addr: "h:1", Username: "ops", Password: "pw", DB: 2, TLS: true, TLSServerName: "h", Prefix: "app:", ReadOnly: true}},
+		{"db number, tls bool", map[string]any{"redis_db": 3, "redis_tls": true}, Config{Addr: "localhost:6379", DB: 3, TLS: true, TLSServerName: "localhost"}},
 		{"url", map[string]any{"redis_url": "rediss://h:1/2", "redis_prefix": "p:", "read_only": "true"},
-			RedisConfig{Addr: "h:1", DB: 2, TLS: true, TLSServerName: "h", Prefix: "p:", ReadOnly: true}},
+			Config{Addr: "h:1", DB: 2, TLS: true, TLSServerName: "h", Prefix: "p:", ReadOnly: true}},
 	} {
-		got, err := RedisConfigFromCredentials(tc.creds)
+		got, err := ConfigFromCredentials(tc.creds)
 		if err != nil || got != tc.want {
 			t.Errorf("%s: got %+v, %v; want %+v", tc.name, got, err, tc.want)
 		}
@@ -109,9 +110,9 @@ func TestRedisConfigFromCredentials(t *testing.T) {
 		{"db negative", map[string]any{"redis_db": -1}, "redis_db"},
 		{"password of the wrong type", map[string]any{"redis_password": []byte("s3cret")}, "redis_password"},
 	} {
-		_, err := RedisConfigFromCredentials(tc.creds)
-		if !errors.Is(err, ErrBadCredentials) || !strings.Contains(err.Error(), tc.mention) {
-			t.Errorf("%s: got %v; want ErrBadCredentials mentioning %s", tc.name, err, tc.mention)
+		_, err := ConfigFromCredentials(tc.creds)
+		if !errors.Is(err, store.ErrBadCredentials) || !strings.Contains(err.Error(), tc.mention) {
+			t.Errorf("%s: got %v; want store.ErrBadCredentials mentioning %s", tc.name, err, tc.mention)
 		}
 		if err != nil && strings.Contains(err.Error(), "s3cret") {
 			t.Errorf("%s: the error shows the password: %v", tc.name, err)
@@ -121,11 +122,11 @@ func TestRedisConfigFromCredentials(t *testing.T) {
 
 func TestRedisConfigStringHidesThePassword(t *testing.T) {
 	for _, tc := range []struct {
-		cfg  RedisConfig
+		cfg  Config
 		want string
 	}{
-		{RedisConfig{Addr: "127.0.0.1:6379", Password: "s3cret"}, "127.0.0.1:6379/0"},
-		{RedisConfig{Addr: "h:1", DB: 3, Username: "ops", Password: "s3cret", Prefix: "p:", TLS: true}, "h:1/3 prefix=p: tls"},
+		{Config{Addr: "127.0.0.1:6379", Password: "s3cret"}, "127.0.0.1:6379/0"},
+		{Config{Addr: "h:1", DB: 3, Username: "ops", Password: "s3cret", Prefix: "p:", TLS: true}, "h:1/3 prefix=p: tls"},
 	} {
 		if got := tc.cfg.String(); got != tc.want {
 			t.Errorf("String() = %q, want %q", got, tc.want)
@@ -204,9 +205,9 @@ func forEachServer(t *testing.T, test func(t *testing.T, addr string, raw rawCli
 	}
 }
 
-func openTestRedis(t *testing.T, cfg RedisConfig) *RedisStore {
+func openTestRedis(t *testing.T, cfg Config) *Store {
 	t.Helper()
-	s, err := OpenRedis(t.Context(), cfg)
+	s, err := Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +215,7 @@ func openTestRedis(t *testing.T, cfg RedisConfig) *RedisStore {
 	return s
 }
 
-func loadTestRedis(t *testing.T, s *RedisStore, opts LoadOptions) *Snapshot {
+func loadTestRedis(t *testing.T, s *Store, opts store.LoadOptions) *store.Snapshot {
 	t.Helper()
 	snap, err := s.Load(t.Context(), opts)
 	if err != nil {
@@ -223,16 +224,16 @@ func loadTestRedis(t *testing.T, s *RedisStore, opts LoadOptions) *Snapshot {
 	return snap
 }
 
-func commitTestRedis(t *testing.T, s *RedisStore, changes ...NamespaceChange) {
+func commitTestRedis(t *testing.T, s *Store, changes ...store.NamespaceChange) {
 	t.Helper()
-	if _, err := s.Commit(t.Context(), changes, CommitOptions{}); err != nil {
+	if _, err := s.Commit(t.Context(), changes, store.CommitOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // snapshotText lists a snapshot one config (or empty or broken namespace)
 // per line, so a test can compare all of it at once.
-func snapshotText(snap *Snapshot) string {
+func snapshotText(snap *store.Snapshot) string {
 	var lines []string
 	for _, ns := range snap.Namespaces {
 		if ns.Problem != "" {
@@ -243,9 +244,9 @@ func snapshotText(snap *Snapshot) string {
 		for _, c := range ns.Configs {
 			line := ns.Name + "/" + c.Name + " "
 			switch c.Raw.State {
-			case RawPresent:
+			case store.RawPresent:
 				line += "= " + string(c.Raw.Bytes)
-			case RawMissing:
+			case store.RawMissing:
 				line += "missing"
 			default:
 				line += "unreadable " + c.Raw.Detail
@@ -259,7 +260,7 @@ func snapshotText(snap *Snapshot) string {
 	return strings.Join(lines, "\n")
 }
 
-func wantSnapshot(t *testing.T, snap *Snapshot, want ...string) {
+func wantSnapshot(t *testing.T, snap *store.Snapshot, want ...string) {
 	t.Helper()
 	if got := snapshotText(snap); got != strings.Join(want, "\n") {
 		t.Errorf("snapshot:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
@@ -268,18 +269,18 @@ func wantSnapshot(t *testing.T, snap *Snapshot, want ...string) {
 
 func TestRedisOpenCreatesTheRegistryUnlessReadOnly(t *testing.T) {
 	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
-		openTestRedis(t, RedisConfig{Addr: addr, ReadOnly: true})
+		openTestRedis(t, Config{Addr: addr, ReadOnly: true})
 		raw.want("confo", "(missing)")
-		s := openTestRedis(t, RedisConfig{Addr: addr, Prefix: "p:"})
+		s := openTestRedis(t, Config{Addr: addr, Prefix: "p:"})
 		raw.want("p:confo", `{"namespaces": []}`, "confo", "(missing)")
-		if snap := loadTestRedis(t, s, LoadOptions{}); len(snap.Registry) != 0 || len(snap.Namespaces) != 0 {
+		if snap := loadTestRedis(t, s, store.LoadOptions{}); len(snap.Registry) != 0 || len(snap.Namespaces) != 0 {
 			t.Fatalf("a fresh registry loads as %+v", snap)
 		}
 		// An existing registry is kept as it is, even unsorted.
 		raw.set("confo", `{"namespaces": ["b", "a", "b"]}`)
-		s = openTestRedis(t, RedisConfig{Addr: addr})
+		s = openTestRedis(t, Config{Addr: addr})
 		raw.want("confo", `{"namespaces": ["b", "a", "b"]}`)
-		if snap := loadTestRedis(t, s, LoadOptions{}); !slices.Equal(snap.Registry, []string{"a", "b"}) {
+		if snap := loadTestRedis(t, s, store.LoadOptions{}); !slices.Equal(snap.Registry, []string{"a", "b"}) {
 			t.Fatalf("registry %v, want [a b]", snap.Registry)
 		}
 	})
@@ -295,10 +296,10 @@ func TestRedisOpenRefusesAMalformedRegistry(t *testing.T) {
 				raw.set("p:confo", bad)
 			}
 			for _, readOnly := range []bool{false, true} {
-				_, err := OpenRedis(t.Context(), RedisConfig{Addr: addr, Prefix: "p:", ReadOnly: readOnly})
-				var malformed *MalformedKeyError
-				if !errors.As(err, &malformed) || malformed.Key != "p:confo" || !errors.Is(err, ErrMalformedKey) {
-					t.Errorf("registry %q (read-only %v): got %v, want a MalformedKeyError for p:confo", bad, readOnly, err)
+				_, err := Open(t.Context(), Config{Addr: addr, Prefix: "p:", ReadOnly: readOnly})
+				var malformed *store.MalformedKeyError
+				if !errors.As(err, &malformed) || malformed.Key != "p:confo" || !errors.Is(err, store.ErrMalformedKey) {
+					t.Errorf("registry %q (read-only %v): got %v, want a store.MalformedKeyError for p:confo", bad, readOnly, err)
 				}
 			}
 			want := bad
@@ -312,22 +313,22 @@ func TestRedisOpenRefusesAMalformedRegistry(t *testing.T) {
 
 func TestRedisReportsUnreachableServers(t *testing.T) {
 	addr := fmt.Sprintf("127.0.0.1:%d", redistest.ClosedPort(t))
-	_, err := OpenRedis(t.Context(), RedisConfig{Addr: addr})
-	var unreachable *UnreachableError
-	if !errors.Is(err, ErrUnreachable) || !errors.As(err, &unreachable) || !strings.Contains(err.Error(), addr) {
-		t.Fatalf("closed port: %v; want an UnreachableError naming %s", err, addr)
+	_, err := Open(t.Context(), Config{Addr: addr})
+	var unreachable *store.UnreachableError
+	if !errors.Is(err, store.ErrUnreachable) || !errors.As(err, &unreachable) || !strings.Contains(err.Error(), addr) {
+		t.Fatalf("closed port: %v; want an store.UnreachableError naming %s", err, addr)
 	}
 
 	// A server that goes away after the open.
 	mini := redistest.Miniredis(t)
 	addr = mini.Addr()
-	s := openTestRedis(t, RedisConfig{Addr: addr})
+	s := openTestRedis(t, Config{Addr: addr})
 	mini.Close()
-	if _, err := s.Load(t.Context(), LoadOptions{}); !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), addr) {
+	if _, err := s.Load(t.Context(), store.LoadOptions{}); !errors.Is(err, store.ErrUnreachable) || !strings.Contains(err.Error(), addr) {
 		t.Fatalf("load from a stopped server: %v", err)
 	}
-	change := NamespaceChange{Namespace: "ns", Register: true}
-	if _, err := s.Commit(t.Context(), []NamespaceChange{change}, CommitOptions{}); !errors.Is(err, ErrUnreachable) {
+	change := store.NamespaceChange{Namespace: "ns", Register: true}
+	if _, err := s.Commit(t.Context(), []store.NamespaceChange{change}, store.CommitOptions{}); !errors.Is(err, store.ErrUnreachable) {
 		t.Fatalf("commit to a stopped server: %v", err)
 	}
 }
@@ -353,17 +354,17 @@ func TestRedisReportsAuthFailures(t *testing.T) {
 		t.Run(server.name, func(t *testing.T) {
 			addr := server.start(t)
 			for _, pw := range []string{"", "n0tright"} {
-				_, err := OpenRedis(t.Context(), RedisConfig{Addr: addr, Username: server.user, Password: pw})
-				if !errors.Is(err, ErrAuth) || !strings.Contains(err.Error(), addr) {
-					t.Errorf("password %q: %v; want ErrAuth naming %s", pw, err, addr)
+				_, err := Open(t.Context(), Config{Addr: addr, Username: server.user, Password: pw})
+				if !errors.Is(err, store.ErrAuth) || !strings.Contains(err.Error(), addr) {
+					t.Errorf("password %q: %v; want store.ErrAuth naming %s", pw, err, addr)
 				}
 				if pw != "" && err != nil && strings.Contains(err.Error(), pw) {
 					t.Errorf("the error shows the password: %v", err)
 				}
 			}
-			s := openTestRedis(t, RedisConfig{Addr: addr, Username: server.user, Password: "s3cret"})
-			commitTestRedis(t, s, NamespaceChange{Namespace: "ns", Register: true})
-			if snap := loadTestRedis(t, s, LoadOptions{}); !slices.Equal(snap.Registry, []string{"ns"}) {
+			s := openTestRedis(t, Config{Addr: addr, Username: server.user, Password: "s3cret"})
+			commitTestRedis(t, s, store.NamespaceChange{Namespace: "ns", Register: true})
+			if snap := loadTestRedis(t, s, store.LoadOptions{}); !slices.Equal(snap.Registry, []string{"ns"}) {
 				t.Fatalf("registry %v after an authenticated commit", snap.Registry)
 			}
 		})
@@ -381,8 +382,8 @@ func TestRedisLoadReadsTheLayoutUnderAPrefix(t *testing.T) {
 			"confo", `{"namespaces": ["other"]}`,
 			"database-mysqli", `{"wrong": "tree"}`,
 		)
-		s := openTestRedis(t, RedisConfig{Addr: addr, Prefix: "app:"})
-		snap := loadTestRedis(t, s, LoadOptions{})
+		s := openTestRedis(t, Config{Addr: addr, Prefix: "app:"})
+		snap := loadTestRedis(t, s, store.LoadOptions{})
 		if !slices.Equal(snap.Registry, []string{"database", "sales"}) {
 			t.Errorf("registry %v", snap.Registry)
 		}
@@ -398,9 +399,9 @@ func TestRedisLoadReadsTheLayoutUnderAPrefix(t *testing.T) {
 		raw.want("app:confo", `{"namespaces": ["sales", "database", "sales"]}`,
 			"app:database", `{"configurations": ["postgres", "mysqli", "mysqli"]}`)
 
-		wantSnapshot(t, loadTestRedis(t, s, LoadOptions{Namespaces: []string{"sales", "sales"}}), "sales empty")
-		_, err := s.Load(t.Context(), LoadOptions{Namespaces: []string{"database", "nope"}})
-		if !errors.Is(err, ErrNamespaceNotFound) || !strings.Contains(err.Error(), `"nope"`) {
+		wantSnapshot(t, loadTestRedis(t, s, store.LoadOptions{Namespaces: []string{"sales", "sales"}}), "sales empty")
+		_, err := s.Load(t.Context(), store.LoadOptions{Namespaces: []string{"database", "nope"}})
+		if !errors.Is(err, store.ErrNamespaceNotFound) || !strings.Contains(err.Error(), `"nope"`) {
 			t.Fatalf("loading an unregistered namespace: %v", err)
 		}
 	})
@@ -422,8 +423,8 @@ func TestRedisLoadShowsBadDataAsItIs(t *testing.T) {
 		)
 		raw.hset("bad-hash")
 		raw.hset("hashlist")
-		s := openTestRedis(t, RedisConfig{Addr: addr})
-		snap := loadTestRedis(t, s, LoadOptions{})
+		s := openTestRedis(t, Config{Addr: addr})
+		snap := loadTestRedis(t, s, store.LoadOptions{})
 		wantSnapshot(t, snap,
 			"bad/empty = ",
 			`bad/good = {"a": 1}`,
@@ -441,7 +442,7 @@ func TestRedisLoadShowsBadDataAsItIs(t *testing.T) {
 				t.Errorf("problem of %s does not name its key: %s", ns.Name, ns.Problem)
 			}
 		}
-		if empty := snap.Namespaces[0].Configs[0]; empty.Raw.State != RawPresent || len(empty.Raw.Bytes) != 0 {
+		if empty := snap.Namespaces[0].Configs[0]; empty.Raw.State != store.RawPresent || len(empty.Raw.Bytes) != 0 {
 			t.Errorf("an empty value loads as %+v, want present with no bytes", empty.Raw)
 		}
 	})
@@ -466,8 +467,8 @@ func TestRedisDiscoveryAdoptsUnlistedKeys(t *testing.T) {
 			"a-z", `7`, // no prefix
 		)
 		raw.hset(p + "a-h")
-		s := openTestRedis(t, RedisConfig{Addr: addr, Prefix: p})
-		snap := loadTestRedis(t, s, LoadOptions{Discover: true})
+		s := openTestRedis(t, Config{Addr: addr, Prefix: p})
+		snap := loadTestRedis(t, s, store.LoadOptions{Discover: true})
 		wantSnapshot(t, snap,
 			"a/h unreadable redis type hash (unlisted)",
 			"a/listed = 1",
@@ -485,14 +486,14 @@ func TestRedisDiscoveryAdoptsUnlistedKeys(t *testing.T) {
 		}
 
 		// Only the namespaces being loaded adopt keys.
-		snap = loadTestRedis(t, s, LoadOptions{Discover: true, Namespaces: []string{"a-b"}})
+		snap = loadTestRedis(t, s, store.LoadOptions{Discover: true, Namespaces: []string{"a-b"}})
 		wantSnapshot(t, snap, `a-b/c = {"x": 1} (unlisted)`)
 		if !slices.Equal(snap.Warnings, wantWarnings[1:2]) {
 			t.Errorf("warnings %q", snap.Warnings)
 		}
 
 		// Without discovery the lists are the whole truth.
-		wantSnapshot(t, loadTestRedis(t, s, LoadOptions{}), "a/listed = 1", "a-b empty", "other empty")
+		wantSnapshot(t, loadTestRedis(t, s, store.LoadOptions{}), "a/listed = 1", "a-b empty", "other empty")
 	})
 }
 
@@ -527,22 +528,22 @@ func TestRedisLoadTakesAFewRoundTripsWhateverTheSize(t *testing.T) {
 		trips := map[int]int64{}
 		for _, n := range []int{10, 2000} {
 			prefix := fmt.Sprintf("n%d:", n)
-			s := openTestRedis(t, RedisConfig{Addr: addr, Prefix: prefix})
+			s := openTestRedis(t, Config{Addr: addr, Prefix: prefix})
 			for _, ns := range []string{"one", "two"} {
-				change := NamespaceChange{Namespace: ns, Register: true}
+				change := store.NamespaceChange{Namespace: ns, Register: true}
 				for i := range n / 2 {
 					name := fmt.Sprintf("c%04d", i)
 					change.ListAdd = append(change.ListAdd, name)
-					change.Configs = append(change.Configs, ConfigChange{Name: name, Expect: MissingRaw(), Write: fmt.Appendf(nil, `{"i": %d}`, i)})
+					change.Configs = append(change.Configs, store.ConfigChange{Name: name, Expect: store.MissingRaw(), Write: fmt.Appendf(nil, `{"i": %d}`, i)})
 				}
 				commitTestRedis(t, s, change)
 			}
 			// Warm up: the counted Load should not pay for dialing.
-			loadTestRedis(t, s, LoadOptions{})
+			loadTestRedis(t, s, store.LoadOptions{})
 			counter := &roundTrips{}
 			s.client.AddHook(counter)
 			var progress [][2]int
-			snap := loadTestRedis(t, s, LoadOptions{Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) }})
+			snap := loadTestRedis(t, s, store.LoadOptions{Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) }})
 			if got := len(snap.Namespaces[0].Configs) + len(snap.Namespaces[1].Configs); got != n {
 				t.Fatalf("loaded %d configs, want %d", got, n)
 			}
@@ -563,16 +564,16 @@ func TestRedisLoadTakesAFewRoundTripsWhateverTheSize(t *testing.T) {
 
 func TestRedisCommitWritesTheLayoutInPythonFormat(t *testing.T) {
 	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
-		s := openTestRedis(t, RedisConfig{Addr: addr, Prefix: "p:"})
-		changes := []NamespaceChange{
-			{Namespace: "database", Register: true, ListAdd: []string{"postgres", "mysqli"}, Configs: []ConfigChange{
-				{Name: "mysqli", Expect: MissingRaw(), Write: []byte(redisFixture)},
-				{Name: "postgres", Expect: MissingRaw(), Write: []byte(`{"host": "db"}`)},
+		s := openTestRedis(t, Config{Addr: addr, Prefix: "p:"})
+		changes := []store.NamespaceChange{
+			{Namespace: "database", Register: true, ListAdd: []string{"postgres", "mysqli"}, Configs: []store.ConfigChange{
+				{Name: "mysqli", Expect: store.MissingRaw(), Write: []byte(redisFixture)},
+				{Name: "postgres", Expect: store.MissingRaw(), Write: []byte(`{"host": "db"}`)},
 			}},
 			{Namespace: "analytics", Register: true},
 			{Namespace: "ignored"},
 		}
-		written, err := s.Commit(t.Context(), changes, CommitOptions{})
+		written, err := s.Commit(t.Context(), changes, store.CommitOptions{})
 		if err != nil || !slices.Equal(written, []string{"database", "analytics"}) {
 			t.Fatalf("commit: %v, %v", written, err)
 		}
@@ -584,43 +585,43 @@ func TestRedisCommitWritesTheLayoutInPythonFormat(t *testing.T) {
 			"p:database-postgres", `{"host": "db"}`,
 			"p:ignored", "(missing)",
 		)
-		snap := loadTestRedis(t, s, LoadOptions{})
+		snap := loadTestRedis(t, s, store.LoadOptions{})
 		wantSnapshot(t, snap, "analytics empty", "database/mysqli = "+redisFixture, `database/postgres = {"host": "db"}`)
 
 		// Registering again changes nothing.
-		commitTestRedis(t, s, NamespaceChange{Namespace: "analytics", Register: true}, NamespaceChange{Namespace: "database", Register: true, ListAdd: []string{"mysqli"}})
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "analytics", Register: true}, store.NamespaceChange{Namespace: "database", Register: true, ListAdd: []string{"mysqli"}})
 		raw.want("p:confo", `{"namespaces": ["analytics", "database"]}`, "p:database", `{"configurations": ["mysqli", "postgres"]}`)
 
 		// Deleting a config removes its key and its name.
 		mysqli := snap.Namespaces[1].Configs[0]
-		commitTestRedis(t, s, NamespaceChange{Namespace: "database", ListRemove: []string{"mysqli"}, Configs: []ConfigChange{{Name: "mysqli", Expect: mysqli.Raw}}})
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "database", ListRemove: []string{"mysqli"}, Configs: []store.ConfigChange{{Name: "mysqli", Expect: mysqli.Raw}}})
 		raw.want("p:database", `{"configurations": ["postgres"]}`, "p:database-mysqli", "(missing)")
 	})
 }
 
 func TestRedisCommitRefusesStaleWrites(t *testing.T) {
 	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
-		s := openTestRedis(t, RedisConfig{Addr: addr})
+		s := openTestRedis(t, Config{Addr: addr})
 		v1, v2 := []byte(`{"v": 1}`), []byte(`{"v": 2}`)
-		commitTestRedis(t, s, NamespaceChange{Namespace: "db", Register: true, ListAdd: []string{"a", "b"}, Configs: []ConfigChange{
-			{Name: "a", Expect: MissingRaw(), Write: v1},
-			{Name: "b", Expect: MissingRaw(), Write: v1},
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "db", Register: true, ListAdd: []string{"a", "b"}, Configs: []store.ConfigChange{
+			{Name: "a", Expect: store.MissingRaw(), Write: v1},
+			{Name: "b", Expect: store.MissingRaw(), Write: v1},
 		}})
-		loaded := PresentRaw(v1)
-		commit := func(opts CommitOptions, configs ...ConfigChange) ([]string, []Conflict, error) {
+		loaded := store.PresentRaw(v1)
+		commit := func(opts store.CommitOptions, configs ...store.ConfigChange) ([]string, []store.Conflict, error) {
 			t.Helper()
 			var add []string
 			for _, c := range configs {
 				add = append(add, c.Name)
 			}
-			written, err := s.Commit(t.Context(), []NamespaceChange{{Namespace: "db", ListAdd: add, Configs: configs}}, opts)
-			var conflict *ConflictError
+			written, err := s.Commit(t.Context(), []store.NamespaceChange{{Namespace: "db", ListAdd: add, Configs: configs}}, opts)
+			var conflict *store.ConflictError
 			if errors.As(err, &conflict) {
 				return written, conflict.Conflicts, nil
 			}
 			return written, nil, err
 		}
-		wantConflict := func(got []Conflict, want Conflict) {
+		wantConflict := func(got []store.Conflict, want store.Conflict) {
 			t.Helper()
 			if len(got) != 1 || got[0].Namespace != want.Namespace || got[0].Config != want.Config || got[0].Reason != want.Reason ||
 				!got[0].Ours.Same(want.Ours) || !got[0].Theirs.Same(want.Theirs) {
@@ -630,45 +631,45 @@ func TestRedisCommitRefusesStaleWrites(t *testing.T) {
 
 		// Changed: nothing of the namespace is written, not b, not c, not the list.
 		raw.set("db-a", `{"v": "theirs"}`)
-		written, conflicts, err := commit(CommitOptions{},
-			ConfigChange{Name: "a", Expect: loaded, Write: v2},
-			ConfigChange{Name: "b", Expect: loaded, Write: v2},
-			ConfigChange{Name: "c", Expect: MissingRaw(), Write: v2})
+		written, conflicts, err := commit(store.CommitOptions{},
+			store.ConfigChange{Name: "a", Expect: loaded, Write: v2},
+			store.ConfigChange{Name: "b", Expect: loaded, Write: v2},
+			store.ConfigChange{Name: "c", Expect: store.MissingRaw(), Write: v2})
 		if err != nil || len(written) != 0 {
 			t.Fatalf("stale commit: written %v, %v", written, err)
 		}
-		wantConflict(conflicts, Conflict{Namespace: "db", Config: "a", Reason: "changed by another client", Ours: loaded, Theirs: PresentRaw([]byte(`{"v": "theirs"}`))})
+		wantConflict(conflicts, store.Conflict{Namespace: "db", Config: "a", Reason: "changed by another client", Ours: loaded, Theirs: store.PresentRaw([]byte(`{"v": "theirs"}`))})
 		raw.want("db-a", `{"v": "theirs"}`, "db-b", `{"v": 1}`, "db-c", "(missing)", "db", `{"configurations": ["a", "b"]}`)
 
 		// Deleted.
 		raw.del("db-b")
-		_, conflicts, err = commit(CommitOptions{}, ConfigChange{Name: "b", Expect: loaded, Write: v2})
+		_, conflicts, err = commit(store.CommitOptions{}, store.ConfigChange{Name: "b", Expect: loaded, Write: v2})
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantConflict(conflicts, Conflict{Namespace: "db", Config: "b", Reason: "deleted by another client", Ours: loaded, Theirs: MissingRaw()})
+		wantConflict(conflicts, store.Conflict{Namespace: "db", Config: "b", Reason: "deleted by another client", Ours: loaded, Theirs: store.MissingRaw()})
 		raw.want("db-b", "(missing)")
 
 		// Created, here as a key of another type.
 		raw.hset("db-d")
-		hash := Raw{State: RawUnreadable, Detail: "redis type hash"}
-		_, conflicts, err = commit(CommitOptions{}, ConfigChange{Name: "d", Expect: MissingRaw(), Write: v2})
+		hash := rawOfType("hash")
+		_, conflicts, err = commit(store.CommitOptions{}, store.ConfigChange{Name: "d", Expect: store.MissingRaw(), Write: v2})
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantConflict(conflicts, Conflict{Namespace: "db", Config: "d", Reason: "created by another client", Ours: MissingRaw(), Theirs: hash})
+		wantConflict(conflicts, store.Conflict{Namespace: "db", Config: "d", Reason: "created by another client", Ours: store.MissingRaw(), Theirs: hash})
 		raw.want("db-d", "(hash)")
 
 		// Replacing the unreadable key the user saw is not a conflict.
-		if _, conflicts, err = commit(CommitOptions{}, ConfigChange{Name: "d", Expect: hash, Write: v2}); err != nil || conflicts != nil {
+		if _, conflicts, err = commit(store.CommitOptions{}, store.ConfigChange{Name: "d", Expect: hash, Write: v2}); err != nil || conflicts != nil {
 			t.Fatalf("replacing a hash the user saw: %v, %v", conflicts, err)
 		}
 		raw.want("db-d", `{"v": 2}`)
 
 		// Overwrite: mine wins.
-		written, conflicts, err = commit(CommitOptions{Overwrite: true},
-			ConfigChange{Name: "a", Expect: loaded, Write: v2},
-			ConfigChange{Name: "b", Expect: loaded, Write: v2})
+		written, conflicts, err = commit(store.CommitOptions{Overwrite: true},
+			store.ConfigChange{Name: "a", Expect: loaded, Write: v2},
+			store.ConfigChange{Name: "b", Expect: loaded, Write: v2})
 		if err != nil || conflicts != nil || !slices.Equal(written, []string{"db"}) {
 			t.Fatalf("overwrite: %v, %v, %v", written, conflicts, err)
 		}
@@ -678,18 +679,18 @@ func TestRedisCommitRefusesStaleWrites(t *testing.T) {
 
 func TestRedisCommitLandsTheNamespacesWithoutConflicts(t *testing.T) {
 	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
-		s := openTestRedis(t, RedisConfig{Addr: addr})
+		s := openTestRedis(t, Config{Addr: addr})
 		raw.set("confo", `{"namespaces": ["one", "two"]}`, "one", `{"configurations": ["a"]}`, "two", `{"configurations": ["b"]}`, "one-a", `1`, "two-b", `1`)
 		raw.set("one-a", `theirs`)
-		written, err := s.Commit(t.Context(), []NamespaceChange{
-			{Namespace: "one", Configs: []ConfigChange{{Name: "a", Expect: PresentRaw([]byte(`1`)), Write: []byte(`2`)}}},
-			{Namespace: "two", Configs: []ConfigChange{{Name: "b", Expect: PresentRaw([]byte(`1`)), Write: []byte(`2`)}}},
-		}, CommitOptions{})
-		var conflict *ConflictError
+		written, err := s.Commit(t.Context(), []store.NamespaceChange{
+			{Namespace: "one", Configs: []store.ConfigChange{{Name: "a", Expect: store.PresentRaw([]byte(`1`)), Write: []byte(`2`)}}},
+			{Namespace: "two", Configs: []store.ConfigChange{{Name: "b", Expect: store.PresentRaw([]byte(`1`)), Write: []byte(`2`)}}},
+		}, store.CommitOptions{})
+		var conflict *store.ConflictError
 		if !errors.As(err, &conflict) || len(conflict.Conflicts) != 1 || conflict.Conflicts[0].Config != "a" || !slices.Equal(written, []string{"two"}) {
 			t.Fatalf("written %v, %v; want two written and one/a in conflict", written, err)
 		}
-		if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "one/a") {
+		if !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "one/a") {
 			t.Errorf("conflict error: %v", err)
 		}
 		raw.want("one-a", "theirs", "two-b", "2")
@@ -698,29 +699,29 @@ func TestRedisCommitLandsTheNamespacesWithoutConflicts(t *testing.T) {
 
 func TestRedisCommitMergesListsWithOtherClients(t *testing.T) {
 	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
-		s := openTestRedis(t, RedisConfig{Addr: addr})
-		commitTestRedis(t, s, NamespaceChange{Namespace: "ns", Register: true, ListAdd: []string{"b"},
-			Configs: []ConfigChange{{Name: "b", Expect: MissingRaw(), Write: []byte(`0`)}}})
+		s := openTestRedis(t, Config{Addr: addr})
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "ns", Register: true, ListAdd: []string{"b"},
+			Configs: []store.ConfigChange{{Name: "b", Expect: store.MissingRaw(), Write: []byte(`0`)}}})
 		// Another client lists a config meanwhile, in its own order.
 		raw.set("ns", `{"configurations": ["theirs", "b"]}`)
-		commitTestRedis(t, s, NamespaceChange{Namespace: "ns", ListAdd: []string{"a"},
-			Configs: []ConfigChange{{Name: "a", Expect: MissingRaw(), Write: []byte(`1`)}}})
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "ns", ListAdd: []string{"a"},
+			Configs: []store.ConfigChange{{Name: "a", Expect: store.MissingRaw(), Write: []byte(`1`)}}})
 		raw.want("ns", `{"configurations": ["a", "b", "theirs"]}`)
-		commitTestRedis(t, s, NamespaceChange{Namespace: "ns", ListRemove: []string{"b"},
-			Configs: []ConfigChange{{Name: "b", Expect: PresentRaw([]byte(`0`))}}})
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "ns", ListRemove: []string{"b"},
+			Configs: []store.ConfigChange{{Name: "b", Expect: store.PresentRaw([]byte(`0`))}}})
 		raw.want("ns", `{"configurations": ["a", "theirs"]}`, "ns-b", "(missing)")
 
 		// And another registers a namespace meanwhile.
 		raw.set("confo", `{"namespaces": ["x", "ns"]}`)
-		commitTestRedis(t, s, NamespaceChange{Namespace: "new", Register: true})
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "new", Register: true})
 		raw.want("confo", `{"namespaces": ["new", "ns", "x"]}`)
 	})
 }
 
 func TestRedisCommitRetriesWhenAWatchedKeyChanges(t *testing.T) {
 	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
-		s := openTestRedis(t, RedisConfig{Addr: addr})
-		commitTestRedis(t, s, NamespaceChange{Namespace: "ns", Register: true})
+		s := openTestRedis(t, Config{Addr: addr})
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "ns", Register: true})
 		// Between our read and our MULTI/EXEC, another client lists a config.
 		var attempts int
 		s.client.AddHook(&roundTrips{before: func(cmds []redis.Cmder) {
@@ -732,8 +733,8 @@ func TestRedisCommitRetriesWhenAWatchedKeyChanges(t *testing.T) {
 				raw.set("ns", `{"configurations": ["theirs"]}`)
 			}
 		}})
-		commitTestRedis(t, s, NamespaceChange{Namespace: "ns", ListAdd: []string{"mine"},
-			Configs: []ConfigChange{{Name: "mine", Expect: MissingRaw(), Write: []byte(`1`)}}})
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "ns", ListAdd: []string{"mine"},
+			Configs: []store.ConfigChange{{Name: "mine", Expect: store.MissingRaw(), Write: []byte(`1`)}}})
 		if attempts != 2 {
 			t.Errorf("%d MULTI/EXEC attempts, want 2", attempts)
 		}
@@ -743,15 +744,15 @@ func TestRedisCommitRetriesWhenAWatchedKeyChanges(t *testing.T) {
 
 func TestRedisCommitUnregistersOnlyEmptiedNamespaces(t *testing.T) {
 	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
-		s := openTestRedis(t, RedisConfig{Addr: addr})
+		s := openTestRedis(t, Config{Addr: addr})
 		commitTestRedis(t, s,
-			NamespaceChange{Namespace: "old", Register: true, ListAdd: []string{"x"}, Configs: []ConfigChange{{Name: "x", Expect: MissingRaw(), Write: []byte(`1`)}}},
-			NamespaceChange{Namespace: "keep", Register: true})
-		drop := NamespaceChange{Namespace: "old", Unregister: true, ListRemove: []string{"x"}, Configs: []ConfigChange{{Name: "x", Expect: PresentRaw([]byte(`1`))}}}
+			store.NamespaceChange{Namespace: "old", Register: true, ListAdd: []string{"x"}, Configs: []store.ConfigChange{{Name: "x", Expect: store.MissingRaw(), Write: []byte(`1`)}}},
+			store.NamespaceChange{Namespace: "keep", Register: true})
+		drop := store.NamespaceChange{Namespace: "old", Unregister: true, ListRemove: []string{"x"}, Configs: []store.ConfigChange{{Name: "x", Expect: store.PresentRaw([]byte(`1`))}}}
 
 		raw.set("old", `{"configurations": ["x", "y"]}`)
-		written, err := s.Commit(t.Context(), []NamespaceChange{drop}, CommitOptions{})
-		var conflict *ConflictError
+		written, err := s.Commit(t.Context(), []store.NamespaceChange{drop}, store.CommitOptions{})
+		var conflict *store.ConflictError
 		if !errors.As(err, &conflict) || len(written) != 0 || len(conflict.Conflicts) != 1 ||
 			conflict.Conflicts[0].Config != "" || conflict.Conflicts[0].Reason != "namespace has configs added by another client" {
 			t.Fatalf("unregister with a config added meanwhile: %v, %v", written, err)
@@ -766,34 +767,34 @@ func TestRedisCommitUnregistersOnlyEmptiedNamespaces(t *testing.T) {
 
 func TestRedisCommitWritesNothingItMustNot(t *testing.T) {
 	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
-		ro := openTestRedis(t, RedisConfig{Addr: addr, ReadOnly: true})
-		create := NamespaceChange{Namespace: "ns", Register: true, ListAdd: []string{"x"}, Configs: []ConfigChange{{Name: "x", Expect: MissingRaw(), Write: []byte(`1`)}}}
-		if _, err := ro.Commit(t.Context(), []NamespaceChange{create}, CommitOptions{}); !errors.Is(err, ErrReadOnly) {
+		ro := openTestRedis(t, Config{Addr: addr, ReadOnly: true})
+		create := store.NamespaceChange{Namespace: "ns", Register: true, ListAdd: []string{"x"}, Configs: []store.ConfigChange{{Name: "x", Expect: store.MissingRaw(), Write: []byte(`1`)}}}
+		if _, err := ro.Commit(t.Context(), []store.NamespaceChange{create}, store.CommitOptions{}); !errors.Is(err, store.ErrReadOnly) {
 			t.Fatalf("read-only commit: %v", err)
 		}
 		raw.want("confo", "(missing)", "ns", "(missing)", "ns-x", "(missing)")
 
-		s := openTestRedis(t, RedisConfig{Addr: addr})
-		for _, bad := range []NamespaceChange{
+		s := openTestRedis(t, Config{Addr: addr})
+		for _, bad := range []store.NamespaceChange{
 			{Namespace: "confo", Register: true},
 			{Namespace: "ns", ListAdd: []string{"a/b"}},
-			{Namespace: "ns", Configs: []ConfigChange{{Name: "", Expect: MissingRaw(), Write: []byte(`1`)}}},
+			{Namespace: "ns", Configs: []store.ConfigChange{{Name: "", Expect: store.MissingRaw(), Write: []byte(`1`)}}},
 		} {
 			// A valid change first: bad names anywhere stop the whole commit.
-			if _, err := s.Commit(t.Context(), []NamespaceChange{create, bad}, CommitOptions{}); !errors.Is(err, ErrInvalidName) {
-				t.Errorf("commit of %+v: %v, want ErrInvalidName", bad, err)
+			if _, err := s.Commit(t.Context(), []store.NamespaceChange{create, bad}, store.CommitOptions{}); !errors.Is(err, store.ErrInvalidName) {
+				t.Errorf("commit of %+v: %v, want store.ErrInvalidName", bad, err)
 			}
 		}
-		both := NamespaceChange{Namespace: "ns", Register: true, Unregister: true}
-		if _, err := s.Commit(t.Context(), []NamespaceChange{create, both}, CommitOptions{}); err == nil {
+		both := store.NamespaceChange{Namespace: "ns", Register: true, Unregister: true}
+		if _, err := s.Commit(t.Context(), []store.NamespaceChange{create, both}, store.CommitOptions{}); err == nil {
 			t.Error("a change that registers and unregisters was accepted")
 		}
 		raw.want("confo", `{"namespaces": []}`, "ns", "(missing)", "ns-x", "(missing)")
 
 		// A config whose key is another namespace's list, even with overwrite.
-		commitTestRedis(t, s, NamespaceChange{Namespace: "a", Register: true}, NamespaceChange{Namespace: "a-b", Register: true})
-		clash := NamespaceChange{Namespace: "a", ListAdd: []string{"b"}, Configs: []ConfigChange{{Name: "b", Expect: MissingRaw(), Write: []byte(`1`)}}}
-		if _, err := s.Commit(t.Context(), []NamespaceChange{clash}, CommitOptions{Overwrite: true}); !errors.Is(err, ErrInvalidName) || !strings.Contains(err.Error(), `"a-b"`) {
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "a", Register: true}, store.NamespaceChange{Namespace: "a-b", Register: true})
+		clash := store.NamespaceChange{Namespace: "a", ListAdd: []string{"b"}, Configs: []store.ConfigChange{{Name: "b", Expect: store.MissingRaw(), Write: []byte(`1`)}}}
+		if _, err := s.Commit(t.Context(), []store.NamespaceChange{clash}, store.CommitOptions{Overwrite: true}); !errors.Is(err, store.ErrInvalidName) || !strings.Contains(err.Error(), `"a-b"`) {
 			t.Errorf("config key equal to a namespace list key: %v", err)
 		}
 		raw.want("a-b", `{"configurations": []}`, "a", `{"configurations": []}`)
@@ -802,12 +803,12 @@ func TestRedisCommitWritesNothingItMustNot(t *testing.T) {
 		raw.set("ns", `["a"]`)
 		raw.hset("hashed")
 		raw.set("confo", `{"namespaces": ["a", "a-b", "hashed", "ns"]}`)
-		snap := loadTestRedis(t, s, LoadOptions{})
+		snap := loadTestRedis(t, s, store.LoadOptions{})
 		wantSnapshot(t, snap, "a empty", "a-b empty", "hashed problem", "ns problem")
 		for _, ns := range []string{"ns", "hashed"} {
-			write := NamespaceChange{Namespace: ns, ListAdd: []string{"x"}, Configs: []ConfigChange{{Name: "x", Expect: MissingRaw(), Write: []byte(`1`)}}}
-			_, err := s.Commit(t.Context(), []NamespaceChange{write}, CommitOptions{Overwrite: true})
-			var malformed *MalformedKeyError
+			write := store.NamespaceChange{Namespace: ns, ListAdd: []string{"x"}, Configs: []store.ConfigChange{{Name: "x", Expect: store.MissingRaw(), Write: []byte(`1`)}}}
+			_, err := s.Commit(t.Context(), []store.NamespaceChange{write}, store.CommitOptions{Overwrite: true})
+			var malformed *store.MalformedKeyError
 			if !errors.As(err, &malformed) || malformed.Key != ns {
 				t.Errorf("commit into the malformed list %s: %v", ns, err)
 			}
@@ -820,19 +821,19 @@ func TestRedisCommitTakesAFewRoundTripsPerNamespace(t *testing.T) {
 	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
 		trips := map[int]int64{}
 		for _, n := range []int{10, 3000} {
-			s := openTestRedis(t, RedisConfig{Addr: addr, Prefix: fmt.Sprintf("n%d:", n)})
-			commitTestRedis(t, s, NamespaceChange{Namespace: "ns", Register: true})
+			s := openTestRedis(t, Config{Addr: addr, Prefix: fmt.Sprintf("n%d:", n)})
+			commitTestRedis(t, s, store.NamespaceChange{Namespace: "ns", Register: true})
 			counter := &roundTrips{}
 			s.client.AddHook(counter)
-			change := NamespaceChange{Namespace: "ns"}
+			change := store.NamespaceChange{Namespace: "ns"}
 			for i := range n {
 				name := fmt.Sprintf("c%d", i)
 				change.ListAdd = append(change.ListAdd, name)
-				change.Configs = append(change.Configs, ConfigChange{Name: name, Expect: MissingRaw(), Write: []byte(`{}`)})
+				change.Configs = append(change.Configs, store.ConfigChange{Name: name, Expect: store.MissingRaw(), Write: []byte(`{}`)})
 			}
 			commitTestRedis(t, s, change)
 			trips[n] = counter.n.Load()
-			if got := len(loadTestRedis(t, s, LoadOptions{}).Namespaces[0].Configs); got != n {
+			if got := len(loadTestRedis(t, s, store.LoadOptions{}).Namespaces[0].Configs); got != n {
 				t.Fatalf("%d configs committed, %d loaded", n, got)
 			}
 		}
@@ -845,30 +846,30 @@ func TestRedisCommitTakesAFewRoundTripsPerNamespace(t *testing.T) {
 
 func TestRedisConcurrentCommitsOneWins(t *testing.T) {
 	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
-		setup := openTestRedis(t, RedisConfig{Addr: addr})
+		setup := openTestRedis(t, Config{Addr: addr})
 		v0 := []byte(`{"v": 0}`)
-		commitTestRedis(t, setup, NamespaceChange{Namespace: "ns", Register: true, ListAdd: []string{"c"},
-			Configs: []ConfigChange{{Name: "c", Expect: MissingRaw(), Write: v0}}})
+		commitTestRedis(t, setup, store.NamespaceChange{Namespace: "ns", Register: true, ListAdd: []string{"c"},
+			Configs: []store.ConfigChange{{Name: "c", Expect: store.MissingRaw(), Write: v0}}})
 		// Every writer is a separate client, as separate processes would be.
 		const writers = 8
-		stores := make([]*RedisStore, writers)
+		stores := make([]*Store, writers)
 		for i := range stores {
-			stores[i] = openTestRedis(t, RedisConfig{Addr: addr})
+			stores[i] = openTestRedis(t, Config{Addr: addr})
 		}
 		errs := make([]error, writers)
 		var wg sync.WaitGroup
 		for i, s := range stores {
 			wg.Go(func() {
-				change := NamespaceChange{Namespace: "ns", ListAdd: []string{fmt.Sprint("w", i)}, Configs: []ConfigChange{
-					{Name: "c", Expect: PresentRaw(v0), Write: fmt.Appendf(nil, `{"v": %d}`, i+1)},
+				change := store.NamespaceChange{Namespace: "ns", ListAdd: []string{fmt.Sprint("w", i)}, Configs: []store.ConfigChange{
+					{Name: "c", Expect: store.PresentRaw(v0), Write: fmt.Appendf(nil, `{"v": %d}`, i+1)},
 				}}
-				_, errs[i] = s.Commit(context.Background(), []NamespaceChange{change}, CommitOptions{})
+				_, errs[i] = s.Commit(context.Background(), []store.NamespaceChange{change}, store.CommitOptions{})
 			})
 		}
 		wg.Wait()
 		winner := -1
 		for i, err := range errs {
-			var conflict *ConflictError
+			var conflict *store.ConflictError
 			switch {
 			case err == nil && winner >= 0:
 				t.Fatalf("writers %d and %d both won", winner, i)
@@ -883,7 +884,7 @@ func TestRedisConcurrentCommitsOneWins(t *testing.T) {
 		}
 		won := fmt.Sprintf(`{"v": %d}`, winner+1)
 		for i, err := range errs {
-			var conflict *ConflictError
+			var conflict *store.ConflictError
 			if errors.As(err, &conflict) && string(conflict.Conflicts[0].Theirs.Bytes) != won {
 				t.Errorf("writer %d saw %s, want the winner's %s", i, conflict.Conflicts[0].Theirs.Bytes, won)
 			}

@@ -1,10 +1,10 @@
-package confo_test
+package jsonvalue_test
 
 import (
 	"bytes"
 	"testing"
 
-	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/confo/jsonvalue"
 )
 
 var codecSeeds = []string{
@@ -33,19 +33,19 @@ func FuzzCodec(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		v, err := confo.Decode(in)
+		v, err := jsonvalue.Decode(in)
 		if err != nil {
 			return
 		}
-		e1 := confo.Encode(v)
-		v2, err := confo.Decode(e1)
+		e1 := jsonvalue.Encode(v)
+		v2, err := jsonvalue.Decode(e1)
 		if err != nil {
 			t.Fatalf("Decode(Encode(Decode(%q))) = %v\nencoded: %q", in, err, e1)
 		}
 		if !v2.Equal(v) {
 			t.Fatalf("meaning changed:\n in %q\nenc %q", in, e1)
 		}
-		e2 := confo.Encode(v2)
+		e2 := jsonvalue.Encode(v2)
 		if !bytes.Equal(e1, e2) {
 			t.Fatalf("encoding not stable:\n e1 %q\n e2 %q", e1, e2)
 		}
@@ -54,9 +54,9 @@ func FuzzCodec(f *testing.F) {
 				t.Fatalf("encoding has byte %#x outside printable ASCII: %q", c, e1)
 			}
 		}
-		if v.Kind() == confo.Object && v.Len() > 0 {
-			m := v.Members()[v.Len()-1]
-			if got, err := v.WithField(m.Key, m.Value); err != nil || string(confo.Encode(got)) != string(e1) {
+		if v.Kind() == jsonvalue.Object && v.Len() > 0 {
+			m := v.Member(v.Len() - 1)
+			if got, err := v.WithField(m.Key, m.Value); err != nil || string(jsonvalue.Encode(got)) != string(e1) {
 				t.Fatalf("WithField with an unchanged member altered the encoding: %v", err)
 			}
 		}
@@ -73,12 +73,12 @@ func FuzzParseLiteral(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		v := confo.ParseLiteral(text)
-		back, err := confo.Decode(confo.Encode(v))
+		v := jsonvalue.ParseLiteral(text)
+		back, err := jsonvalue.Decode(jsonvalue.Encode(v))
 		if err != nil {
-			t.Fatalf("ParseLiteral(%q) encodes to undecodable %q: %v", text, confo.Encode(v), err)
+			t.Fatalf("ParseLiteral(%q) encodes to undecodable %q: %v", text, jsonvalue.Encode(v), err)
 		}
-		if _, err := confo.Decode([]byte(text)); err == nil && !back.Equal(v) {
+		if _, err := jsonvalue.Decode([]byte(text)); err == nil && !back.Equal(v) {
 			t.Fatalf("ParseLiteral(%q) = %v, which re-decodes as %v", text, v, back)
 		}
 	})

@@ -1,4 +1,4 @@
-package confo
+package redisstore
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/confo-dev/confo/confo/store"
 )
 
 // selfSignedCert makes a throwaway certificate for 127.0.0.1.
@@ -47,14 +48,14 @@ func TestOpenRedisOverTLS(t *testing.T) {
 	defer server.Close()
 	ctx := context.Background()
 
-	if _, err := OpenRedis(ctx, RedisConfig{Addr: server.Addr()}); err == nil {
+	if _, err := Open(ctx, Config{Addr: server.Addr()}); err == nil {
 		t.Fatal("a plain connection to a TLS server succeeded")
 	}
-	if _, err := OpenRedis(ctx, RedisConfig{Addr: server.Addr(), TLS: true, TLSServerName: "127.0.0.1"}); err == nil {
+	if _, err := Open(ctx, Config{Addr: server.Addr(), TLS: true, TLSServerName: "127.0.0.1"}); err == nil {
 		t.Fatal("an untrusted self-signed certificate was accepted")
 	}
-	s := openTestRedis(t, RedisConfig{Addr: server.Addr(), TLS: true, TLSInsecure: true})
-	snap, err := s.Load(ctx, LoadOptions{})
+	s := openTestRedis(t, Config{Addr: server.Addr(), TLS: true, TLSInsecure: true})
+	snap, err := s.Load(ctx, store.LoadOptions{})
 	if err != nil || len(snap.Registry) != 0 {
 		t.Fatalf("load over TLS: %+v, %v", snap, err)
 	}

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+)
+
+// NamespaceChange is everything one persist writes in one namespace. A store
+// applies it atomically where the backend allows it: all of it or none.
+type NamespaceChange struct {
+	Namespace string
+	// Register adds the namespace to the registry (and creates its empty
+	// list when missing); Unregister removes it and its list.
+	Register, Unregister bool
+	// ListAdd and ListRemove are merged into the namespace's current list,
+	// so names others added meanwhile are kept.
+	ListAdd, ListRemove []string
+	Configs             []ConfigChange
+}
+
+// ConfigChange writes or deletes one config.
+type ConfigChange struct {
+	Name string
+	// Expect is what the config held when it was loaded; the write happens
+	// only if the backend still holds exactly that (unless forced).
+	Expect Raw
+	// Write is the new value; nil deletes the config.
+	Write []byte
+}
+
+// CommitOptions changes how a commit checks for conflicts.
+type CommitOptions struct {
+	// Overwrite writes even where another client changed a config: the
+	// explicit "mine wins" the user chose after seeing a conflict.
+	Overwrite bool
+}
+
+// Empty reports whether the change writes nothing.
+func (c NamespaceChange) Empty() bool {
+	return !c.Register && !c.Unregister && len(c.ListAdd) == 0 && len(c.ListRemove) == 0 && len(c.Configs) == 0
+}
+
+// Validate checks what every store needs before it writes anything: names
+// that are valid keys and file names, and a change that makes sense.
+func (c NamespaceChange) Validate() error {
+	if err := ValidateNamespaceName(c.Namespace); err != nil {
+		return err
+	}
+	if c.Register && c.Unregister {
+		return errors.New("a change cannot both register and unregister its namespace")
+	}
+	for _, names := range [][]string{c.ListAdd, c.ListRemove} {
+		for _, name := range names {
+			if err := ValidateConfigName(name); err != nil {
+				return err
+			}
+		}
+	}
+	for _, cc := range c.Configs {
+		if err := ValidateConfigName(cc.Name); err != nil {
+			return err
+		}
+		if c.Unregister && cc.Write != nil {
+			return fmt.Errorf("config %q: cannot be written in a namespace that is being removed", cc.Name)
+		}
+	}
+	return nil
+}
