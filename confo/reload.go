@@ -2,7 +2,6 @@ package confo
 
 import (
 	"context"
-	"fmt"
 )
 
 // ReloadOptions narrows a reload and says what happens to local edits.
@@ -36,11 +35,7 @@ func FetchReload(ctx context.Context, s Store, opts ReloadOptions) (*Snapshot, e
 	if opts.Namespace != "" {
 		load.Namespaces = []string{opts.Namespace}
 	}
-	snap, err := s.Load(ctx, load)
-	if err != nil {
-		return nil, fmt.Errorf("reload: %w", err)
-	}
-	return snap, nil
+	return s.Load(ctx, load)
 }
 
 // ApplyReload is the workspace half of a reload: it merges what FetchReload

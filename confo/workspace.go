@@ -213,6 +213,10 @@ func (c *Config) Theirs() (Raw, bool) {
 	return *c.theirs, true
 }
 
+// Deleted reports whether the config is deleted locally, pending persist;
+// a config in conflict may be deleted here as well.
+func (c *Config) Deleted() bool { return c.deleted }
+
 // RemoteChanged reports whether the last reload brought a new stored value.
 func (c *Config) RemoteChanged() bool { return c.remoteChanged }
 

@@ -1,18 +1,35 @@
 // Package model is the editable state the terminal UI shows, over the confo
-// library: one Backend per opened store, the operations a user can apply to
-// it (with undo), summaries of what a persist would write, and the
-// conflict view. It does no I/O and imports nothing from the terminal side,
-// so everything here is tested without a screen.
+// library: one Backend per opened store, read-only views of it for the
+// panes, the operations a user applies (with undo), and persist and reload
+// jobs whose I/O half runs off the UI's event loop. It imports nothing from
+// the terminal side, so everything here is tested without a screen.
 package model
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/confo-dev/confo/confo"
 )
 
-// ConnState is what the UI knows about a backend's connection.
+// Names from the library the UI needs, so that it imports this package only.
+type (
+	Scope        = confo.Scope
+	Status       = confo.Status
+	ReloadReport = confo.ReloadReport
+)
+
+const (
+	StatusClean    = confo.StatusClean
+	StatusModified = confo.StatusModified
+	StatusAdded    = confo.StatusAdded
+	StatusDeleted  = confo.StatusDeleted
+	StatusConflict = confo.StatusConflict
+	StatusBad      = confo.StatusBad
+)
+
+// ConnState is what is known about a backend's connection.
 type ConnState uint8
 
 const (
@@ -27,48 +44,90 @@ const (
 // meanwhile would race with it.
 var ErrBusy = errors.New("busy")
 
-// Backend is one opened backend as the UI shows it. Its Workspace is mutated
-// only by the methods below, which a UI calls from its event loop; Store is
-// for the commands that do I/O in the background.
-type Backend struct {
-	Name    string
-	Kind    string
-	Address string
-	// ReadOnly is set by the global --readonly flag or the store itself.
+// Options are a backend's settings from the command line.
+type Options struct {
+	// ReadOnly disables editing and persisting even where the store allows it.
 	ReadOnly bool
+	// Discover adopts unlisted configs at every reload.
 	Discover bool
-	Store    confo.Store
-	WS       *confo.Workspace
-	Conn     ConnState
-	// LastErr is the last I/O error, shown next to the backend.
-	LastErr string
-	// Busy names the operation in flight ("persist", "reload"), "" when idle.
-	Busy string
-	undo []undoStep
+}
+
+// Backend is one opened backend as the UI shows it. Every method runs on the
+// UI's event loop except the Run methods of the jobs it hands out, which do
+// the store I/O and touch no state here.
+type Backend struct {
+	name     string
+	readOnly bool
+	discover bool
+	store    confo.Store
+	ws       *confo.Workspace
+	conn     ConnState
+	lastErr  string
+	// busy names the job in flight ("persisting", "reloading"); jobID tags
+	// it, so the result of an older job is recognised and dropped.
+	busy  string
+	jobID int
+	undo  []undoStep
 }
 
 // NewBackend wraps an opened store and its loaded workspace.
-func NewBackend(name string, store confo.Store, ws *confo.Workspace, readOnly bool) *Backend {
+func NewBackend(name string, store confo.Store, ws *confo.Workspace, opts Options) *Backend {
 	return &Backend{
-		Name:     name,
-		Kind:     string(store.Kind()),
-		Address:  store.Address(),
-		ReadOnly: readOnly || store.ReadOnly(),
-		Store:    store,
-		WS:       ws,
+		name:     name,
+		readOnly: opts.ReadOnly || store.ReadOnly(),
+		discover: opts.Discover,
+		store:    store,
+		ws:       ws,
 	}
 }
 
+// Name is the backend's name.
+func (b *Backend) Name() string { return b.name }
+
+// Kind is the backend type ("redis", "dir").
+func (b *Backend) Kind() string { return string(b.store.Kind()) }
+
+// Address says where the data lives, never with a password.
+func (b *Backend) Address() string { return b.store.Address() }
+
+// ReadOnly reports whether editing and persisting are disabled.
+func (b *Backend) ReadOnly() bool { return b.readOnly }
+
+// Conn is the state of the connection as of the last operation.
+func (b *Backend) Conn() ConnState { return b.conn }
+
+// LastErr is the last I/O error, "" after a success.
+func (b *Backend) LastErr() string { return b.lastErr }
+
+// Busy names the job in flight, "" when idle.
+func (b *Backend) Busy() string { return b.busy }
+
 // CheckWritable says why the backend cannot be edited right now, or nil.
 func (b *Backend) CheckWritable() error {
-	if b.ReadOnly {
-		return fmt.Errorf("%s is read-only: editing and persisting are disabled: %w", b.Name, confo.ErrReadOnly)
+	if b.readOnly {
+		return fmt.Errorf("%s is read-only: editing and persisting are disabled: %w", b.name, confo.ErrReadOnly)
 	}
-	if b.Busy != "" {
-		return fmt.Errorf("%s: %w: wait for the %s to finish", b.Name, ErrBusy, b.Busy)
+	return b.checkIdle()
+}
+
+func (b *Backend) checkIdle() error {
+	if b.busy != "" {
+		return fmt.Errorf("%s: %w: wait for the %s to finish", b.name, ErrBusy, b.busy)
 	}
 	return nil
 }
 
 // Unsaved is the number of configs and namespaces with something to persist.
-func (b *Backend) Unsaved() int { return b.WS.DirtyCount() }
+func (b *Backend) Unsaved() int { return b.ws.DirtyCount() }
+
+// recordIO notes the outcome of an operation that reached for the store.
+func (b *Backend) recordIO(err error) {
+	if err == nil || errors.Is(err, confo.ErrConflict) {
+		b.conn, b.lastErr = Connected, ""
+		return
+	}
+	if errors.Is(err, confo.ErrUnreachable) || errors.Is(err, context.DeadlineExceeded) {
+		b.conn = Failed
+	}
+	b.lastErr = err.Error()
+}

@@ -32,20 +32,19 @@ type ConflictView struct {
 	Diff              []DiffLine
 }
 
-// NewConflictView builds the view for a config in conflict.
-func NewConflictView(ws *confo.Workspace, ns, cfg string) (ConflictView, error) {
-	n := ws.Namespace(ns)
-	if n == nil || n.Config(cfg) == nil {
+// ConflictView builds the view of a config in conflict.
+func (b *Backend) ConflictView(ns, cfg string) (ConflictView, error) {
+	c := b.config(ns, cfg)
+	if c == nil {
 		return ConflictView{}, fmt.Errorf("config %q in namespace %q: %w", cfg, ns, confo.ErrConfigNotFound)
 	}
-	c := n.Config(cfg)
 	theirs, ok := c.Theirs()
 	if !ok {
 		return ConflictView{}, fmt.Errorf("config %s/%s is not in conflict", ns, cfg)
 	}
 	view := ConflictView{Namespace: ns, Config: cfg, Theirs: rawLines(theirs, "(deleted by the other client)")}
 	switch v, err := c.Value(ns); {
-	case DeletedLocally(ws, ns, cfg):
+	case c.Deleted():
 		view.Ours = []string{"(deleted here)"}
 	case err != nil:
 		view.Ours = []string{"(" + err.Error() + ")"}
@@ -54,36 +53,6 @@ func NewConflictView(ws *confo.Workspace, ns, cfg string) (ConflictView, error) 
 	}
 	view.Diff = LineDiff(view.Theirs, view.Ours)
 	return view, nil
-}
-
-// DeletedLocally reports whether a config is deleted in the workspace,
-// pending persist. A config in conflict reports StatusConflict whether it
-// was edited or deleted, and Config has no deleted accessor, so for it look
-// at what persisting it would write.
-func DeletedLocally(ws *confo.Workspace, ns, cfg string) bool {
-	n := ws.Namespace(ns)
-	if n == nil || n.Config(cfg) == nil {
-		return false
-	}
-	switch n.Config(cfg).Status() {
-	case confo.StatusDeleted:
-		return true
-	case confo.StatusConflict:
-	default:
-		return false
-	}
-	changes, err := ws.Changes(confo.Scope{Namespace: ns, Config: cfg})
-	if err != nil {
-		return false
-	}
-	for _, ch := range changes {
-		for _, cc := range ch.Configs {
-			if cc.Name == cfg && cc.Write == nil {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func rawLines(r confo.Raw, missing string) []string {

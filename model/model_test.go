@@ -18,6 +18,7 @@ type fakeStore struct {
 func (f fakeStore) Kind() confo.BackendType { return confo.BackendRedis }
 func (f fakeStore) Address() string         { return "127.0.0.1:6379" }
 func (f fakeStore) ReadOnly() bool          { return f.ro }
+func (f fakeStore) Naming() confo.Naming    { return nil }
 
 // newBackend returns a backend loaded with database/{mysqli,postgres} and
 // sales/regions (an array config).
@@ -36,12 +37,12 @@ func newBackend(t *testing.T) *Backend {
 			}},
 		},
 	}, true)
-	return NewBackend("demo", fakeStore{}, ws, false)
+	return NewBackend("demo", fakeStore{}, ws, Options{})
 }
 
 func get(t *testing.T, b *Backend, ns, cfg string) string {
 	t.Helper()
-	v, err := b.WS.Get(ns, cfg)
+	v, err := b.ws.Get(ns, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,13 +185,13 @@ func TestAddDeleteRenameAndUndo(t *testing.T) {
 			t.Fatalf("%s: %v", s.name, err)
 		}
 	}
-	if v, _ := b.WS.GetField("database", "mysql", "ttl"); v.Literal() != "30" {
+	if v, _ := b.ws.GetField("database", "mysql", "ttl"); v.Literal() != "30" {
 		t.Fatalf("ttl = %v, want the number 30", v)
 	}
-	if _, err := b.WS.Get("database", "mysqli"); !errors.Is(err, confo.ErrConfigNotFound) {
+	if _, err := b.ws.Get("database", "mysqli"); !errors.Is(err, confo.ErrConfigNotFound) {
 		t.Fatalf("renamed config still there: %v", err)
 	}
-	if !b.WS.Namespace("sales").Deleted() || b.WS.Namespace("billing") == nil {
+	if !b.ws.Namespace("sales").Deleted() || b.ws.Namespace("billing") == nil {
 		t.Fatal("namespace add/delete not applied")
 	}
 	for range steps {
@@ -204,7 +205,7 @@ func TestAddDeleteRenameAndUndo(t *testing.T) {
 	if got := get(t, b, "database", "mysqli"); got != `{"host": "localhost", "port": 3306, "user": "root", "tls": false}` {
 		t.Fatalf("mysqli = %s", got)
 	}
-	if b.WS.Namespace("billing") != nil {
+	if b.ws.Namespace("billing") != nil {
 		t.Fatal("undo of add namespace left it")
 	}
 }
@@ -231,12 +232,12 @@ func TestRefusedOperations(t *testing.T) {
 
 func TestReadOnlyAndBusyRefuseEdits(t *testing.T) {
 	b := newBackend(t)
-	b.ReadOnly = true
+	b.readOnly = true
 	err := b.SetField("database", "mysqli", "port", "1")
 	if !errors.Is(err, confo.ErrReadOnly) || !strings.Contains(err.Error(), "read-only") {
 		t.Fatalf("read-only edit: %v", err)
 	}
-	b.ReadOnly, b.Busy = false, "persisting"
+	b.readOnly, b.busy = false, "persisting"
 	if err := b.AddConfig("database", "x"); !errors.Is(err, ErrBusy) {
 		t.Fatalf("busy edit: %v", err)
 	}
@@ -256,9 +257,9 @@ func TestSummarize(t *testing.T) {
 	must(b.AddConfig("database", "cache"))
 	must(b.DeleteConfig("database", "postgres"))
 	must(b.SetValue("sales", "regions", `["eu"]`))
-	changes, err := b.WS.Changes(confo.Scope{})
+	job, err := b.PlanPersist(Scope{})
 	must(err)
-	s := Summarize(changes)
+	s := job.Summary()
 	want := []string{
 		"namespace database",
 		"  + cache  new",
@@ -267,16 +268,16 @@ func TestSummarize(t *testing.T) {
 		"namespace sales",
 		"  ● regions  changed value",
 	}
-	if got := s.Lines(); !slices.Equal(got, want) {
+	if got := summaryText(s); !slices.Equal(got, want) {
 		t.Fatalf("lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if s.ConfigCount() != 4 || s.Describe() != "database, sales (4 configs)" {
 		t.Fatalf("count %d, describe %q", s.ConfigCount(), s.Describe())
 	}
 
-	one, err := b.WS.Changes(confo.Scope{Namespace: "database", Config: "mysqli"})
+	one, err := b.PlanPersist(Scope{Namespace: "database", Config: "mysqli"})
 	must(err)
-	if got := Summarize(one).Describe(); got != "database/mysqli" {
+	if got := one.Summary().Describe(); got != "database/mysqli" {
 		t.Fatalf("config scope: %q", got)
 	}
 }
@@ -289,11 +290,11 @@ func TestSummarizeNamespaces(t *testing.T) {
 	if err := b.DeleteNamespace("sales"); err != nil {
 		t.Fatal(err)
 	}
-	changes, err := b.WS.Changes(confo.Scope{})
+	job, err := b.PlanPersist(Scope{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := strings.Join(Summarize(changes).Lines(), "\n")
+	got := strings.Join(summaryText(job.Summary()), "\n")
 	for _, want := range []string{"namespace billing (new)", "namespace sales (deleted)", "✗ regions  deleted"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary lacks %q:\n%s", want, got)
@@ -306,11 +307,11 @@ func TestConflictView(t *testing.T) {
 	if err := b.SetField("database", "mysqli", "port", "3307"); err != nil {
 		t.Fatal(err)
 	}
-	b.WS.MarkConflicts([]confo.Conflict{{
+	b.ws.MarkConflicts([]confo.Conflict{{
 		Namespace: "database", Config: "mysqli",
 		Theirs: confo.PresentRaw([]byte(`{"host": "db.prod", "port": 3306, "user": "root", "tls": false}`)),
 	}})
-	cv, err := NewConflictView(b.WS, "database", "mysqli")
+	cv, err := b.ConflictView("database", "mysqli")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,14 +328,14 @@ func TestConflictView(t *testing.T) {
 	if !slices.Equal(cv.Diff, wantDiff) {
 		t.Fatalf("diff = %v", cv.Diff)
 	}
-	if _, err := NewConflictView(b.WS, "database", "postgres"); err == nil {
+	if _, err := b.ConflictView("database", "postgres"); err == nil {
 		t.Fatal("conflict view of a clean config")
 	}
 
 	if err := b.KeepMine("database", "mysqli"); err != nil {
 		t.Fatal(err)
 	}
-	if st := b.WS.Namespace("database").Config("mysqli").Status(); st != confo.StatusModified {
+	if st := b.ws.Namespace("database").Config("mysqli").Status(); st != confo.StatusModified {
 		t.Fatalf("after keep mine status = %v", st)
 	}
 }
@@ -344,24 +345,24 @@ func TestConflictViewDeletedSides(t *testing.T) {
 	if err := b.DeleteConfig("database", "postgres"); err != nil {
 		t.Fatal(err)
 	}
-	if !DeletedLocally(b.WS, "database", "postgres") {
+	if !b.config("database", "postgres").Deleted() {
 		t.Fatal("not reported deleted")
 	}
-	b.WS.MarkConflicts([]confo.Conflict{{Namespace: "database", Config: "postgres", Theirs: confo.MissingRaw()}})
-	cv, err := NewConflictView(b.WS, "database", "postgres")
+	b.ws.MarkConflicts([]confo.Conflict{{Namespace: "database", Config: "postgres", Theirs: confo.MissingRaw()}})
+	cv, err := b.ConflictView("database", "postgres")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cv.Ours[0] != "(deleted here)" || cv.Theirs[0] != "(deleted by the other client)" {
 		t.Fatalf("ours %q theirs %q", cv.Ours, cv.Theirs)
 	}
-	if !DeletedLocally(b.WS, "database", "postgres") {
+	if !b.config("database", "postgres").Deleted() {
 		t.Fatal("conflict hides the deletion")
 	}
 	if err := b.TakeTheirs("database", "postgres"); err != nil {
 		t.Fatal(err)
 	}
-	if b.WS.Namespace("database").Config("postgres") != nil {
+	if b.ws.Namespace("database").Config("postgres") != nil {
 		t.Fatal("taking their deletion kept the config")
 	}
 }
@@ -404,4 +405,18 @@ func TestLineDiffFallback(t *testing.T) {
 	if len(d) != 6000 || d[0].Op != OnlyTheirs || d[5999].Op != OnlyOurs {
 		t.Fatalf("fallback diff: %d lines", len(d))
 	}
+}
+
+// summaryText renders a summary's lines with the glyphs of the README legend.
+func summaryText(s Summary) []string {
+	glyph := map[Mark]string{MarkAdded: "+", MarkModified: "●", MarkDeleted: "✗"}
+	var out []string
+	for _, l := range s.Lines() {
+		if l.Mark == MarkNone {
+			out = append(out, l.Text)
+			continue
+		}
+		out = append(out, "  "+glyph[l.Mark]+" "+l.Text)
+	}
+	return out
 }

@@ -27,7 +27,7 @@ func (b *Backend) record(label, ns string, configs []string, op func() error) er
 	}
 	step := undoStep{label: label}
 	for _, name := range configs {
-		step.states = append(step.states, b.WS.SaveConfig(ns, name))
+		step.states = append(step.states, b.ws.SaveConfig(ns, name))
 	}
 	if err := op(); err != nil {
 		return err
@@ -45,24 +45,24 @@ func (b *Backend) Undo() (string, error) {
 		return "", err
 	}
 	if len(b.undo) == 0 {
-		return "", fmt.Errorf("nothing to undo in %s", b.Name)
+		return "", fmt.Errorf("nothing to undo in %s", b.name)
 	}
 	step := b.undo[len(b.undo)-1]
 	b.undo = b.undo[:len(b.undo)-1]
 	if step.remove != "" {
-		if err := b.WS.DeleteNamespace(step.remove); err != nil {
+		if err := b.ws.DeleteNamespace(step.remove); err != nil {
 			return "", fmt.Errorf("undo %s: %w", step.label, err)
 		}
 	}
 	if step.recreate != "" {
-		if err := b.WS.CreateNamespace(step.recreate); err != nil {
+		if err := b.ws.CreateNamespace(step.recreate); err != nil {
 			return "", fmt.Errorf("undo %s: %w", step.label, err)
 		}
 	}
 	// Restore in reverse so a config saved twice (rename onto itself)
 	// ends in its oldest state.
 	for i := len(step.states) - 1; i >= 0; i-- {
-		b.WS.RestoreConfig(step.states[i])
+		b.ws.RestoreConfig(step.states[i])
 	}
 	return step.label, nil
 }
@@ -74,7 +74,7 @@ func (b *Backend) ClearUndo() { b.undo = nil }
 // SetField replaces an existing field of an object config with the value the
 // user typed, keeping its JSON type (see ParseEdit).
 func (b *Backend) SetField(ns, cfg, field, text string) error {
-	cur, err := b.WS.GetField(ns, cfg, field)
+	cur, err := b.ws.GetField(ns, cfg, field)
 	if err != nil {
 		return err
 	}
@@ -83,14 +83,14 @@ func (b *Backend) SetField(ns, cfg, field, text string) error {
 		return fmt.Errorf("field %q: %w", field, err)
 	}
 	return b.record(fmt.Sprintf("edit %s.%s", cfg, field), ns, []string{cfg}, func() error {
-		return b.WS.SetField(ns, cfg, field, v)
+		return b.ws.SetField(ns, cfg, field, v)
 	})
 }
 
 // SetValue replaces a whole config (one that is not an object) with the
 // value the user typed, keeping its JSON type.
 func (b *Backend) SetValue(ns, cfg, text string) error {
-	cur, err := b.WS.Get(ns, cfg)
+	cur, err := b.ws.Get(ns, cfg)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (b *Backend) SetValue(ns, cfg, text string) error {
 		return fmt.Errorf("config %q: %w", cfg, err)
 	}
 	return b.record("edit "+cfg, ns, []string{cfg}, func() error {
-		return b.WS.Set(ns, cfg, v)
+		return b.ws.Set(ns, cfg, v)
 	})
 }
 
@@ -108,7 +108,7 @@ func (b *Backend) AddField(ns, cfg, field, text string) error {
 	if field == "" {
 		return fmt.Errorf("add field to %q: the name is empty", cfg)
 	}
-	cur, err := b.WS.Get(ns, cfg)
+	cur, err := b.ws.Get(ns, cfg)
 	if err != nil {
 		return err
 	}
@@ -123,31 +123,31 @@ func (b *Backend) AddField(ns, cfg, field, text string) error {
 		return fmt.Errorf("field %q: %w", field, err)
 	}
 	return b.record(fmt.Sprintf("add %s.%s", cfg, field), ns, []string{cfg}, func() error {
-		return b.WS.SetField(ns, cfg, field, v)
+		return b.ws.SetField(ns, cfg, field, v)
 	})
 }
 
 // DeleteField removes a field of an object config.
 func (b *Backend) DeleteField(ns, cfg, field string) error {
 	return b.record(fmt.Sprintf("delete %s.%s", cfg, field), ns, []string{cfg}, func() error {
-		return b.WS.DeleteField(ns, cfg, field)
+		return b.ws.DeleteField(ns, cfg, field)
 	})
 }
 
 // AddConfig creates an empty object config.
 func (b *Backend) AddConfig(ns, name string) error {
-	if c := b.nsConfig(ns, name); c != nil && c.Status() != confo.StatusDeleted {
+	if c := b.config(ns, name); c != nil && c.Status() != confo.StatusDeleted {
 		return fmt.Errorf("add config %q: %w", name, confo.ErrConfigExists)
 	}
 	return b.record("add "+name, ns, []string{name}, func() error {
-		return b.WS.Set(ns, name, confo.ObjectValue())
+		return b.ws.Set(ns, name, confo.ObjectValue())
 	})
 }
 
 // DeleteConfig marks a config deleted (or drops it if it was never persisted).
 func (b *Backend) DeleteConfig(ns, name string) error {
 	return b.record("delete "+name, ns, []string{name}, func() error {
-		return b.WS.DeleteConfig(ns, name)
+		return b.ws.DeleteConfig(ns, name)
 	})
 }
 
@@ -157,7 +157,7 @@ func (b *Backend) RenameConfig(ns, from, to string) error {
 		return fmt.Errorf("rename %q: the new name is the same", from)
 	}
 	return b.record(fmt.Sprintf("rename %s to %s", from, to), ns, []string{from, to}, func() error {
-		return b.WS.RenameConfig(ns, from, to)
+		return b.ws.RenameConfig(ns, from, to)
 	})
 }
 
@@ -167,13 +167,13 @@ func (b *Backend) AddNamespace(name string) error {
 		return err
 	}
 	step := undoStep{label: "add namespace " + name}
-	if b.WS.Namespace(name) != nil {
+	if b.ws.Namespace(name) != nil {
 		// It was deleted locally and is now revived: undo flags it deleted again.
 		step.states = []confo.ConfigState{b.namespaceFlag(name)}
 	} else {
 		step.remove = name
 	}
-	if err := b.WS.CreateNamespace(name); err != nil {
+	if err := b.ws.CreateNamespace(name); err != nil {
 		return err
 	}
 	b.undo = append(b.undo, step)
@@ -184,7 +184,7 @@ func (b *Backend) AddNamespace(name string) error {
 func (b *Backend) namespaceFlag(name string) confo.ConfigState {
 	// SaveConfig of a config name that does not exist records only the
 	// namespace's deleted flag; RestoreConfig of it only sets that flag.
-	return b.WS.SaveConfig(name, "")
+	return b.ws.SaveConfig(name, "")
 }
 
 // DeleteNamespace deletes a namespace and all its configs locally.
@@ -192,7 +192,7 @@ func (b *Backend) DeleteNamespace(name string) error {
 	if err := b.CheckWritable(); err != nil {
 		return err
 	}
-	ns := b.WS.Namespace(name)
+	ns := b.ws.Namespace(name)
 	if ns == nil || ns.Deleted() {
 		return fmt.Errorf("delete namespace %q: %w", name, confo.ErrNamespaceNotFound)
 	}
@@ -202,9 +202,9 @@ func (b *Backend) DeleteNamespace(name string) error {
 	}
 	step.states = append(step.states, b.namespaceFlag(name))
 	for _, cfg := range ns.ConfigNames() {
-		step.states = append(step.states, b.WS.SaveConfig(name, cfg))
+		step.states = append(step.states, b.ws.SaveConfig(name, cfg))
 	}
-	if err := b.WS.DeleteNamespace(name); err != nil {
+	if err := b.ws.DeleteNamespace(name); err != nil {
 		return err
 	}
 	b.undo = append(b.undo, step)
@@ -215,21 +215,13 @@ func (b *Backend) DeleteNamespace(name string) error {
 // persist of the config overwrites theirs.
 func (b *Backend) KeepMine(ns, cfg string) error {
 	return b.record("keep mine "+cfg, ns, []string{cfg}, func() error {
-		return b.WS.KeepMine(ns, cfg)
+		return b.ws.KeepMine(ns, cfg)
 	})
 }
 
 // TakeTheirs resolves a conflict by dropping the local edit.
 func (b *Backend) TakeTheirs(ns, cfg string) error {
 	return b.record("take theirs "+cfg, ns, []string{cfg}, func() error {
-		return b.WS.TakeTheirs(ns, cfg)
+		return b.ws.TakeTheirs(ns, cfg)
 	})
-}
-
-func (b *Backend) nsConfig(ns, name string) *confo.Config {
-	n := b.WS.Namespace(ns)
-	if n == nil {
-		return nil
-	}
-	return n.Config(name)
 }

@@ -19,9 +19,9 @@ const (
 	Listed
 )
 
-// Marker is the one-character sign used for the kind in lists and dialogs.
-func (k ChangeKind) Marker() string {
-	return [...]string{"+", "●", "✗", "+"}[k]
+// Mark is the sign shown for the kind in the persist dialog.
+func (k ChangeKind) Mark() Mark {
+	return [...]Mark{MarkAdded, MarkModified, MarkDeleted, MarkAdded}[k]
 }
 
 func (k ChangeKind) String() string {
@@ -139,10 +139,17 @@ func (s Summary) ConfigCount() int {
 	return n
 }
 
+// SummaryLine is one line of a persist dialog: a namespace heading (Mark
+// is MarkNone) or one of its configs, drawn indented behind its mark.
+type SummaryLine struct {
+	Mark Mark
+	Text string
+}
+
 // Lines renders the summary for a confirmation dialog, one line per
 // namespace and config.
-func (s Summary) Lines() []string {
-	var lines []string
+func (s Summary) Lines() []SummaryLine {
+	var lines []SummaryLine
 	for _, ns := range s.Namespaces {
 		head := "namespace " + ns.Name
 		switch {
@@ -151,9 +158,9 @@ func (s Summary) Lines() []string {
 		case ns.Unregister:
 			head += " (deleted)"
 		}
-		lines = append(lines, head)
+		lines = append(lines, SummaryLine{Text: head})
 		for _, c := range ns.Configs {
-			lines = append(lines, "  "+c.Kind.Marker()+" "+c.describe())
+			lines = append(lines, SummaryLine{Mark: c.Kind.Mark(), Text: c.describe()})
 		}
 	}
 	return lines

@@ -5,7 +5,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/model"
 )
 
@@ -26,13 +25,13 @@ type selection struct {
 
 func (m *Model) selection() selection {
 	s := selection{}
-	if ns := m.namespace(); ns != nil {
-		s.ns = ns.Name()
+	if ns, ok := m.namespace(); ok {
+		s.ns = ns.Name
 	}
-	if c := m.config(); c != nil {
-		s.cfg = c.Name()
+	if c, ok := m.config(); ok {
+		s.cfg = c.Name
 	}
-	if m.fields.note == "" {
+	if m.fields.Note == "" {
 		s.field = m.lists[paneFields].selected()
 	}
 	return s
@@ -49,17 +48,17 @@ func (m *Model) edit() tea.Cmd {
 		m.fail(fmt.Errorf("nothing to edit: select a config"))
 		return nil
 	}
-	if m.fields.unusable {
-		m.fail(fmt.Errorf("cannot edit %s: %s", sel.cfg, m.fields.note))
+	if m.fields.Unusable {
+		m.fail(fmt.Errorf("cannot edit %s: %s", sel.cfg, m.fields.Note))
 		return nil
 	}
-	if m.focus != paneFields || m.fields.whole {
-		cur, err := b.WS.Get(sel.ns, sel.cfg)
+	if m.focus != paneFields || m.fields.Whole {
+		kind, text, err := b.EditText(sel.ns, sel.cfg, "")
 		if err != nil {
 			m.fail(err)
 			return nil
 		}
-		return m.openPrompt(fmt.Sprintf("Edit %s (%s)", sel.cfg, cur.Kind()), model.TypeRuleHelp, model.EditText(cur), func(m *Model, text string) (tea.Cmd, error) {
+		return m.openPrompt(fmt.Sprintf("Edit %s (%s)", sel.cfg, kind), model.TypeRuleHelp, text, func(m *Model, text string) (tea.Cmd, error) {
 			if err := b.SetValue(sel.ns, sel.cfg, text); err != nil {
 				return nil, err
 			}
@@ -71,12 +70,12 @@ func (m *Model) edit() tea.Cmd {
 		m.fail(fmt.Errorf("%s has no fields: a adds one", sel.cfg))
 		return nil
 	}
-	cur, err := b.WS.GetField(sel.ns, sel.cfg, sel.field)
+	kind, text, err := b.EditText(sel.ns, sel.cfg, sel.field)
 	if err != nil {
 		m.fail(err)
 		return nil
 	}
-	return m.openPrompt(fmt.Sprintf("Edit %s.%s (%s)", sel.cfg, sel.field, cur.Kind()), model.TypeRuleHelp, model.EditText(cur), func(m *Model, text string) (tea.Cmd, error) {
+	return m.openPrompt(fmt.Sprintf("Edit %s.%s (%s)", sel.cfg, sel.field, kind), model.TypeRuleHelp, text, func(m *Model, text string) (tea.Cmd, error) {
 		if err := b.SetField(sel.ns, sel.cfg, sel.field, text); err != nil {
 			return nil, err
 		}
@@ -97,7 +96,7 @@ func (m *Model) add() tea.Cmd {
 	sel, b := m.selection(), m.current
 	switch m.focus {
 	case paneNamespaces:
-		return m.openPrompt("New namespace in "+b.Name, "a name; persist (S) registers it", "", func(m *Model, name string) (tea.Cmd, error) {
+		return m.openPrompt("New namespace in "+b.Name(), "a name; persist (S) registers it", "", func(m *Model, name string) (tea.Cmd, error) {
 			if err := b.AddNamespace(name); err != nil {
 				return nil, err
 			}
@@ -155,13 +154,13 @@ func (m *Model) remove() {
 	)
 	switch {
 	case m.focus == paneNamespaces && sel.ns != "":
-		n := b.WS.Namespace(sel.ns).Len()
-		what = "namespace " + sel.ns + " and its " + plural(n, "config", "configs")
+		ns, _ := b.Namespace(sel.ns)
+		what = "namespace " + sel.ns + " and its " + plural(ns.Configs, "config", "configs")
 		run = func() error { return b.DeleteNamespace(sel.ns) }
 	case m.focus == paneConfigs && sel.cfg != "":
 		what = "config " + sel.cfg
 		run = func() error { return b.DeleteConfig(sel.ns, sel.cfg) }
-	case m.focus == paneFields && sel.field != "" && !m.fields.whole:
+	case m.focus == paneFields && sel.field != "" && !m.fields.Whole:
 		what = "field " + sel.cfg + "." + sel.field
 		run = func() error { return b.DeleteField(sel.ns, sel.cfg, sel.field) }
 	default:
@@ -170,7 +169,7 @@ func (m *Model) remove() {
 	}
 	m.dialog = &choice{
 		title: "Delete " + what + "?",
-		lines: []string{"It is removed from " + b.Name + " at the next persist; u undoes it until then."},
+		lines: []string{"It is removed from " + b.Name() + " at the next persist; u undoes it until then."},
 		options: []option{{m.keys.Yes, "delete", func(m *Model) tea.Cmd {
 			if err := run(); err != nil {
 				m.fail(err)
@@ -214,71 +213,83 @@ func (m *Model) undo() {
 // viewValue shows the selected field (or config) in full.
 func (m *Model) viewValue() {
 	sel := m.selection()
-	if sel.cfg == "" || m.fields.unusable {
+	if sel.cfg == "" || m.fields.Unusable {
 		m.fail(fmt.Errorf("nothing to view"))
 		return
 	}
-	ws := m.current.WS
-	title := sel.cfg
-	v, err := ws.Get(sel.ns, sel.cfg)
-	if m.focus == paneFields && !m.fields.whole && sel.field != "" {
-		title += "." + sel.field
-		v, err = ws.GetField(sel.ns, sel.cfg, sel.field)
+	title, field := sel.cfg, ""
+	if m.focus == paneFields && !m.fields.Whole && sel.field != "" {
+		title, field = title+"."+sel.field, sel.field
 	}
+	kind, lines, err := m.current.Pretty(sel.ns, sel.cfg, field)
 	if err != nil {
 		m.fail(err)
 		return
 	}
-	m.dialog = &viewer{title: title + " (" + v.Kind().String() + ")", lines: model.Pretty(v)}
+	m.dialog = &viewer{title: title + " (" + kind + ")", lines: lines}
 }
 
-func (m *Model) configScope() *confo.Scope {
+func (m *Model) configScope() *model.Scope {
 	sel := m.selection()
 	if sel.cfg == "" {
 		m.fail(fmt.Errorf("select a config to persist"))
 		return nil
 	}
-	return &confo.Scope{Namespace: sel.ns, Config: sel.cfg}
+	return &model.Scope{Namespace: sel.ns, Config: sel.cfg}
 }
 
-func (m *Model) namespaceScope() *confo.Scope {
+func (m *Model) namespaceScope() *model.Scope {
 	sel := m.selection()
 	if sel.ns == "" {
 		m.fail(fmt.Errorf("select a namespace to persist"))
 		return nil
 	}
-	return &confo.Scope{Namespace: sel.ns}
+	return &model.Scope{Namespace: sel.ns}
 }
 
 // askPersist shows what a persist of scope writes and asks; No is the
 // default answer.
-func (m *Model) askPersist(scope *confo.Scope) {
+func (m *Model) askPersist(scope *model.Scope) {
 	if scope == nil || !m.writable() {
 		return
 	}
 	b := m.current
-	changes, err := b.WS.Changes(*scope)
+	job, err := b.PlanPersist(*scope)
 	if err != nil {
 		m.fail(err)
 		return
 	}
-	if len(changes) == 0 {
+	if job.Empty() {
 		m.setStatus(statusInfo, "nothing to persist in "+scopeText(b, *scope))
 		return
 	}
-	summary := model.Summarize(changes)
+	lines := []string{"These changes will be written to " + b.Name() + " (" + b.Kind() + " " + b.Address() + "):", ""}
 	m.dialog = &choice{
 		title:   "Persist " + scopeText(b, *scope) + "?",
-		lines:   append([]string{"These changes will be written to " + b.Name + " (" + b.Kind + " " + b.Address + "):", ""}, summary.Lines()...),
-		options: []option{{m.keys.Yes, "persist", func(m *Model) tea.Cmd { return m.persist(b, changes, summary) }}},
+		lines:   append(lines, m.summaryLines(job.Summary())...),
+		options: []option{{m.keys.Yes, "persist", func(m *Model) tea.Cmd { return m.persist(job) }}},
 		cancel:  "persist cancelled: nothing written",
 	}
 }
 
-func scopeText(b *model.Backend, s confo.Scope) string {
+// summaryLines draws a persist summary: namespace headings, and each
+// config indented behind its mark.
+func (m *Model) summaryLines(s model.Summary) []string {
+	var out []string
+	for _, l := range s.Lines() {
+		if l.Mark == model.MarkNone {
+			out = append(out, l.Text)
+			continue
+		}
+		out = append(out, "  "+itemMarks[l.Mark].glyph+" "+l.Text)
+	}
+	return out
+}
+
+func scopeText(b *model.Backend, s model.Scope) string {
 	switch {
 	case s.Namespace == "":
-		return "backend " + b.Name
+		return "backend " + b.Name()
 	case s.Config == "":
 		return "namespace " + s.Namespace
 	}
@@ -289,28 +300,24 @@ func scopeText(b *model.Backend, s confo.Scope) string {
 // changes there it asks whether to discard them or keep them on top.
 func (m *Model) askReload(all bool) tea.Cmd {
 	b := m.current
-	if b.Busy != "" {
-		m.fail(fmt.Errorf("%s is busy %s: wait for it to finish", b.Name, b.Busy))
+	if b.Busy() != "" {
+		m.fail(fmt.Errorf("%s is busy %s: wait for it to finish", b.Name(), b.Busy()))
 		return nil
 	}
 	nsName := ""
 	dirty := b.Unsaved()
 	if !all {
-		ns := m.namespace()
-		if ns == nil {
+		ns, ok := m.namespace()
+		if !ok {
 			m.fail(fmt.Errorf("select a namespace to reload, or R reloads the backend"))
 			return nil
 		}
-		nsName = ns.Name()
-		dirty = ns.DirtyCount()
-		if ns.Status() != confo.StatusClean {
-			dirty++
-		}
+		nsName, dirty = ns.Name, ns.Unsaved
 	}
 	if dirty == 0 {
 		return m.reload(b, nsName, false)
 	}
-	what := "backend " + b.Name
+	what := "backend " + b.Name()
 	if nsName != "" {
 		what = nsName
 	}
@@ -329,12 +336,11 @@ func (m *Model) askReload(all bool) tea.Cmd {
 // openConflict shows the selected config's conflict.
 func (m *Model) openConflict() {
 	sel, b := m.selection(), m.current
-	c := m.config()
-	if c == nil || c.Status() != confo.StatusConflict {
+	if c, ok := m.config(); !ok || c.Status != model.StatusConflict {
 		m.fail(fmt.Errorf("no conflict on the selected config"))
 		return
 	}
-	cv, err := model.NewConflictView(b.WS, sel.ns, sel.cfg)
+	cv, err := b.ConflictView(sel.ns, sel.cfg)
 	if err != nil {
 		m.fail(err)
 		return

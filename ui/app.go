@@ -6,6 +6,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -13,12 +14,14 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/model"
 )
 
 // Options tune the UI; the zero value of each field picks a default.
 type Options struct {
+	// Context is the program's: every load and commit runs under it, so
+	// cancelling it (ctrl+c at the shell, a signal) stops I/O in flight.
+	Context context.Context
 	// Timeout bounds every load and commit.
 	Timeout time.Duration
 	// Now is the clock durations are measured with; tests fix it so the
@@ -91,19 +94,21 @@ type Model struct {
 	// the user comes back to it.
 	shownNS    string
 	lastConfig map[string]string
-	fields     fieldsView
+	fields     *model.FieldsView
 
 	dialog dialog
 	status status
 	spin   spinner.Model
 	// spinning: a spinner tick is scheduled.
 	spinning bool
-	seq      int
 	ops      map[*model.Backend]*operation
 }
 
 // New builds the UI over opened backends (at least one).
 func New(backends []*model.Backend, keys KeyMap, opts Options) *Model {
+	if opts.Context == nil {
+		opts.Context = context.Background()
+	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 10 * time.Second
 	}
@@ -128,7 +133,7 @@ func New(backends []*model.Backend, keys KeyMap, opts Options) *Model {
 		spin:       spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(th.Dialog)),
 	}
 	for _, b := range backends {
-		m.bnames = append(m.bnames, b.Name)
+		m.bnames = append(m.bnames, b.Name())
 	}
 	m.filterInput = newInput()
 	m.focus = paneConfigs
@@ -208,23 +213,23 @@ func (m *Model) backend() *model.Backend {
 	return m.backends[l.source(l.cursor)]
 }
 
-// namespace returns the selected namespace, or nil.
-func (m *Model) namespace() *confo.Namespace {
+// namespace describes the selected namespace; false when there is none.
+func (m *Model) namespace() (model.NamespaceView, bool) {
 	name := m.lists[paneNamespaces].selected()
 	if name == "" {
-		return nil
+		return model.NamespaceView{}, false
 	}
-	return m.current.WS.Namespace(name)
+	return m.current.Namespace(name)
 }
 
-// config returns the selected config, or nil.
-func (m *Model) config() *confo.Config {
-	ns := m.namespace()
+// config describes the selected config; false when there is none.
+func (m *Model) config() (model.ConfigView, bool) {
+	ns, ok := m.namespace()
 	name := m.lists[paneConfigs].selected()
-	if ns == nil || name == "" {
-		return nil
+	if !ok || name == "" {
+		return model.ConfigView{}, false
 	}
-	return ns.Config(name)
+	return m.current.Config(ns.Name, name)
 }
 
 // sync points every pane at the current data. It runs after every message,
@@ -236,17 +241,17 @@ func (m *Model) sync() {
 	if b != m.current {
 		m.switchBackend(b)
 	}
-	m.lists[paneNamespaces].setNames(b.WS.NamespaceNames(), true)
+	m.lists[paneNamespaces].setNames(b.NamespaceNames(), true)
 	var configs []string
 	nsName := ""
-	if ns := m.namespace(); ns != nil {
-		configs, nsName = ns.ConfigNames(), ns.Name()
+	if ns, ok := m.namespace(); ok {
+		configs, nsName = b.ConfigNames(ns.Name), ns.Name
 	}
 	if nsName != m.shownNS {
 		if m.shownNS != "" {
-			m.lastConfig[b.Name+"/"+m.shownNS] = m.lists[paneConfigs].selected()
+			m.lastConfig[b.Name()+"/"+m.shownNS] = m.lists[paneConfigs].selected()
 		}
-		m.lists[paneConfigs] = list{want: m.lastConfig[b.Name+"/"+nsName]}
+		m.lists[paneConfigs] = list{want: m.lastConfig[b.Name()+"/"+nsName]}
 		m.shownNS = nsName
 	}
 	m.lists[paneConfigs].setNames(configs, true)
@@ -265,7 +270,7 @@ func (m *Model) sync() {
 // where they were in the new one.
 func (m *Model) switchBackend(b *model.Backend) {
 	if m.current != nil {
-		m.lastConfig[m.current.Name+"/"+m.shownNS] = m.lists[paneConfigs].selected()
+		m.lastConfig[m.current.Name()+"/"+m.shownNS] = m.lists[paneConfigs].selected()
 		m.nav[m.current] = navState{
 			ns:    m.lists[paneNamespaces].selected(),
 			field: m.lists[paneFields].selected(),

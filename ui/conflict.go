@@ -4,7 +4,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/model"
 )
 
@@ -26,13 +25,13 @@ func (d *conflictDialog) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 			m.fail(err)
 			return nil
 		}
-		changes, err := b.WS.Changes(confo.Scope{Namespace: cv.Namespace, Config: cv.Config})
+		job, err := b.PlanPersist(model.Scope{Namespace: cv.Namespace, Config: cv.Config})
 		if err != nil {
 			m.fail(err)
 			return nil
 		}
 		// Choosing overwrite after seeing both versions is the confirmation.
-		return m.persist(b, changes, model.Summarize(changes))
+		return m.persist(job)
 	case key.Matches(msg, m.keys.Theirs):
 		m.dialog = nil
 		if err := b.TakeTheirs(cv.Namespace, cv.Config); err != nil {

@@ -1,113 +1,25 @@
 package ui
 
-import (
-	"github.com/confo-dev/confo/confo"
-	"github.com/confo-dev/confo/model"
-)
+import "github.com/confo-dev/confo/model"
 
-// wholeValueRow names the single row of a config that is not an object.
-const wholeValueRow = "(value)"
-
-// fieldsView is the Fields pane's data: the top-level fields of the selected
-// config. Values are encoded only when a row is drawn.
-type fieldsView struct {
-	config string
-	names  []string
-	values []confo.Value
-	// marks flag fields that differ from the stored value: ● changed, + new.
-	marks map[string]string
-	// whole: the config is not an object and shows as one row.
-	whole bool
-	// note says why there are no rows (deleted config, bad data, none,
-	// no fields yet).
-	note string
-	// unusable: there is no value to edit or view (deleted, bad data, none).
-	unusable bool
-	status   confo.Status
-}
-
-// syncFields rebuilds the Fields pane from the selected config. Only that
-// config is decoded.
+// syncFields points the Fields pane at the selected config. Only that config
+// is decoded.
 func (m *Model) syncFields() {
-	fv := fieldsView{}
-	ns := m.namespace()
-	c := m.config()
-	switch {
-	case ns == nil:
-		fv.note, fv.unusable = "no namespace selected", true
-	case c == nil:
-		fv.note, fv.unusable = "no config selected", true
-	default:
-		fv.config = c.Name()
-		fv.status = c.Status()
-		m.fillFields(&fv, ns, c)
-	}
-	m.fields = fv
-	m.lists[paneFields].setNames(fv.names, false)
-}
-
-func (m *Model) fillFields(fv *fieldsView, ns *confo.Namespace, c *confo.Config) {
-	if model.DeletedLocally(m.current.WS, ns.Name(), c.Name()) {
-		fv.note, fv.unusable = "deleted: persist to remove it, u to undo", true
-		return
-	}
-	v, err := c.Value(ns.Name())
-	if err != nil {
-		fv.note, fv.unusable = "? "+err.Error(), true
-		return
-	}
-	if v.Kind() != confo.Object {
-		fv.whole = true
-		fv.names = []string{wholeValueRow}
-		fv.values = []confo.Value{v}
-		return
-	}
-	if v.Len() == 0 {
-		fv.note = "no fields yet: a adds one"
-		return
-	}
-	fv.names = make([]string, 0, v.Len())
-	fv.values = make([]confo.Value, 0, v.Len())
-	for key, val := range v.Members() {
-		fv.names = append(fv.names, key)
-		fv.values = append(fv.values, val)
-	}
-	fv.marks = fieldMarks(c, v)
-}
-
-// fieldMarks compares the local value with the stored one, field by field.
-func fieldMarks(c *confo.Config, v confo.Value) map[string]string {
-	st := c.Status()
-	if st != confo.StatusModified && st != confo.StatusConflict && st != confo.StatusAdded {
-		return nil
-	}
-	marks := map[string]string{}
-	base, err := confo.Decode(c.Base().Bytes)
-	if c.Base().State != confo.RawPresent || err != nil || base.Kind() != confo.Object {
-		for key := range v.Members() {
-			marks[key] = "+"
-		}
-		return marks
-	}
-	added, changed, _ := model.FieldDiff(base, v)
-	for _, f := range added {
-		marks[f] = "+"
-	}
-	for _, f := range changed {
-		marks[f] = "●"
-	}
-	return marks
+	ns, _ := m.namespace()
+	cfg, _ := m.config()
+	m.fields = m.current.Fields(ns.Name, cfg.Name)
+	m.lists[paneFields].setNames(m.fields.Names(), false)
 }
 
 // fieldsTitle is the pane title: the config's name and state.
 func (m *Model) fieldsTitle() string {
 	fv := m.fields
-	if fv.config == "" {
+	if fv.Config == "" {
 		return paneTitles[paneFields]
 	}
-	t := fv.config
-	if mark := statusMarker(fv.status); mark != " " {
-		t += " " + mark + " " + fv.status.String()
+	t := fv.Config
+	if mark := itemMarks[model.StatusMark(fv.Status)]; mark.glyph != " " {
+		t += " " + mark.glyph + " " + fv.Status.String()
 	}
 	return t
 }
@@ -115,8 +27,8 @@ func (m *Model) fieldsTitle() string {
 // renderFields draws the visible field rows: marker, name, value, type.
 func (m *Model) renderFields(w, h int) []string {
 	fv := m.fields
-	if fv.note != "" {
-		return []string{m.theme.Dim.Render(" " + fv.note)}
+	if fv.Note != "" {
+		return []string{m.theme.Dim.Render(" " + fv.Note)}
 	}
 	l := &m.lists[paneFields]
 	start, end := l.visible(h)
@@ -129,10 +41,9 @@ func (m *Model) renderFields(w, h int) []string {
 	valW := max(w-nameW-typeW-6, 1)
 	lines := make([]string, 0, end-start)
 	for i := start; i < end; i++ {
-		name := l.at(i)
-		v := fv.values[l.source(i)]
-		rest := fit(name, nameW) + " " + fit(model.Compact(v), valW) + " " + fit(v.Kind().String(), typeW) + " "
-		lines = append(lines, m.row(paneFields, i, fv.marks[name], rest, w))
+		row := fv.Row(l.source(i))
+		rest := fit(row.Name, nameW) + " " + fit(row.Display, valW) + " " + fit(row.Kind, typeW) + " "
+		lines = append(lines, m.row(paneFields, i, itemMarks[row.Mark], rest, w))
 	}
 	return lines
 }

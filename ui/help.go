@@ -38,7 +38,9 @@ func (*helpDialog) view(m *Model) string {
 		w = max(w, ansi.StringWidth(l))
 	}
 	w = min(max(w+2, ansi.StringWidth(model.TypeRuleHelp)+4), m.width)
-	lines = append(lines, "", m.theme.Dim.Render(" "+cut(model.TypeRuleHelp, w-4)))
+	lines = append(lines, "")
+	lines = append(lines, m.legendLines(w-4)...)
+	lines = append(lines, m.theme.Dim.Render(" "+cut(model.TypeRuleHelp, w-4)))
 	return box("Keys — any key closes", lines, w, min(len(lines)+2, m.height), m.theme.FocusBorder, m.theme.FocusTitle)
 }
 
@@ -127,4 +129,25 @@ func sideBySide(cols [][]string) []string {
 		out[r] = line
 	}
 	return out
+}
+
+// legendLines explains every mark, wrapped to w cells.
+func (m *Model) legendLines(w int) []string {
+	var lines []string
+	line, used := " ", 0
+	for i, spec := range legend() {
+		item := spec.render(m.theme) + " " + m.theme.KeyDesc.Render(spec.meaning)
+		width := ansi.StringWidth(spec.glyph) + 1 + ansi.StringWidth(spec.meaning)
+		if i > 0 && used+2+width > w {
+			lines = append(lines, line)
+			line, used = " ", 0
+		}
+		if used > 0 {
+			line += "  "
+			used += 2
+		}
+		line += item
+		used += width
+	}
+	return append(lines, line)
 }

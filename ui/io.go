@@ -2,19 +2,19 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/model"
 )
 
-// operation is a load or commit in flight for one backend. Its id tags the
-// messages it produces, so results of an older request are dropped.
+// operation is a load or commit in flight for one backend, as the status
+// line shows it. Its id is the model job's: results and progress reports of
+// an older job are dropped.
 type operation struct {
 	id      int
 	verb    string // "persisting", "reloading"
@@ -25,22 +25,13 @@ type operation struct {
 }
 
 type persistDoneMsg struct {
-	backend *model.Backend
-	id      int
-	changes []confo.NamespaceChange
-	summary model.Summary
-	written []string
-	err     error
+	result  model.PersistResult
 	elapsed time.Duration
 }
 
 type reloadDoneMsg struct {
-	backend *model.Backend
-	id      int
+	result  model.ReloadResult
 	what    string
-	discard bool
-	snap    *confo.Snapshot
-	err     error
 	elapsed time.Duration
 }
 
@@ -52,105 +43,74 @@ type progressMsg struct {
 	next tea.Cmd
 }
 
-// begin registers an operation on b and starts the spinner.
-func (m *Model) begin(b *model.Backend, verb, what string) (*operation, tea.Cmd) {
-	m.seq++
-	op := &operation{id: m.seq, verb: verb, what: what, started: m.opts.Now()}
-	m.ops[b] = op
-	b.Busy = verb
-	return op, m.startSpinner()
+// track shows an operation of b in the status line and starts the spinner.
+func (m *Model) track(b *model.Backend, id int, verb, what string) tea.Cmd {
+	m.ops[b] = &operation{id: id, verb: verb, what: what, started: m.opts.Now()}
+	return m.startSpinner()
 }
 
-// finish ends b's operation if id is the current one; false means the
-// message is stale.
-func (m *Model) finish(b *model.Backend, id int) bool {
-	op := m.ops[b]
-	if op == nil || op.id != id {
-		return false
+// untrack ends the status line's operation of b.
+func (m *Model) untrack(b *model.Backend) { delete(m.ops, b) }
+
+// ioContext bounds one load or commit by the timeout, under the program's
+// context so that quitting cancels it.
+func (m *Model) ioContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(m.opts.Context, m.opts.Timeout)
+}
+
+// persist starts a job the user confirmed; Update settles the outcome.
+func (m *Model) persist(job *model.PersistJob) tea.Cmd {
+	b := job.Backend()
+	if err := b.StartPersist(job); err != nil {
+		m.fail(err)
+		return nil
 	}
-	delete(m.ops, b)
-	b.Busy = ""
-	return true
-}
-
-// persist commits changes in a command; Update applies the outcome.
-func (m *Model) persist(b *model.Backend, changes []confo.NamespaceChange, summary model.Summary) tea.Cmd {
-	op, spin := m.begin(b, "persisting", summary.Describe())
-	store, timeout, now, id := b.Store, m.opts.Timeout, m.opts.Now, op.id
+	spin := m.track(b, job.ID(), "persisting", job.Summary().Describe())
+	now := m.opts.Now
 	commit := func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		ctx, cancel := m.ioContext()
 		defer cancel()
 		start := now()
-		written, err := store.Commit(ctx, changes, confo.CommitOptions{})
-		return persistDoneMsg{backend: b, id: id, changes: changes, summary: summary, written: written, err: err, elapsed: now().Sub(start)}
+		result := job.Run(ctx)
+		return persistDoneMsg{result: result, elapsed: now().Sub(start)}
 	}
 	return tea.Batch(commit, spin)
 }
 
 func (m *Model) persistDone(msg persistDoneMsg) tea.Cmd {
-	b := msg.backend
-	if !m.finish(b, msg.id) {
+	b := msg.result.Backend()
+	out, current := b.FinishPersist(msg.result)
+	if !current {
 		return nil
 	}
-	b.WS.MarkPersisted(msg.changes, msg.written)
-	var conflict *confo.ConflictError
-	if errors.As(msg.err, &conflict) {
-		b.WS.MarkConflicts(conflict.Conflicts)
-	}
-	if len(msg.written) > 0 || conflict != nil {
-		// Saved states predate what was just written; undoing to them
-		// would resurrect stale bases.
-		b.ClearUndo()
-	}
+	m.untrack(b)
 	switch {
-	case conflict != nil:
-		b.Conn, b.LastErr = model.Connected, ""
-		m.setStatus(statusErr, "! "+conflictText(conflict))
-	case msg.err != nil:
-		m.ioFailed(b, fmt.Errorf("persist %s: %w", msg.summary.Describe(), msg.err))
+	case len(out.Conflicts) > 0:
+		m.setStatus(statusErr, "! conflict: "+strings.Join(out.Conflicts, ", ")+" changed elsewhere, nothing written: c compares")
+	case out.Err != nil:
+		m.fail(out.Err)
 	default:
-		b.Conn, b.LastErr = model.Connected, ""
-		m.setStatus(statusOK, fmt.Sprintf("✓ persisted %s in %s", msg.summary.Describe(), ms(msg.elapsed)))
+		m.setStatus(statusOK, fmt.Sprintf("✓ persisted %s in %s", out.Summary.Describe(), ms(msg.elapsed)))
 	}
 	return nil
-}
-
-func conflictText(e *confo.ConflictError) string {
-	names := ""
-	for i, c := range e.Conflicts {
-		if i > 0 {
-			names += ", "
-		}
-		names += c.Namespace
-		if c.Config != "" {
-			names += "/" + c.Config
-		}
-	}
-	return fmt.Sprintf("conflict: %s changed elsewhere, nothing written: c compares", names)
-}
-
-// ioFailed records an I/O error on the backend and in the status line.
-func (m *Model) ioFailed(b *model.Backend, err error) {
-	if errors.Is(err, confo.ErrUnreachable) || errors.Is(err, context.DeadlineExceeded) {
-		b.Conn = model.Failed
-	}
-	b.LastErr = err.Error()
-	m.fail(err)
 }
 
 // reload loads one namespace (or all) in a command. Progress reports flow
 // through a channel that a second command listens to.
 func (m *Model) reload(b *model.Backend, namespace string, discard bool) tea.Cmd {
-	what := "backend " + b.Name
-	load := confo.LoadOptions{Discover: b.Discover}
+	job, err := b.StartReload(namespace, discard)
+	if err != nil {
+		m.fail(err)
+		return nil
+	}
+	what := "backend " + b.Name()
 	if namespace != "" {
 		what = namespace
-		load.Namespaces = []string{namespace}
 	}
-	op, spin := m.begin(b, "reloading", what)
+	spin := m.track(b, job.ID(), "reloading", what)
 	progress := make(chan [2]int, 1)
 	done := make(chan struct{})
-	load.Progress = func(n, total int) {
+	report := func(n, total int) {
 		// Keep only the newest report: drop an unread older one first.
 		select {
 		case <-progress:
@@ -161,16 +121,16 @@ func (m *Model) reload(b *model.Backend, namespace string, discard bool) tea.Cmd
 		default:
 		}
 	}
-	store, timeout, now, id := b.Store, m.opts.Timeout, m.opts.Now, op.id
+	now := m.opts.Now
 	loadCmd := func() tea.Msg {
 		defer close(done)
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		ctx, cancel := m.ioContext()
 		defer cancel()
 		start := now()
-		snap, err := store.Load(ctx, load)
-		return reloadDoneMsg{backend: b, id: id, what: what, discard: discard, snap: snap, err: err, elapsed: now().Sub(start)}
+		result := job.Run(ctx, report)
+		return reloadDoneMsg{result: result, what: what, elapsed: now().Sub(start)}
 	}
-	return tea.Batch(loadCmd, listen(b, id, progress, done), spin)
+	return tea.Batch(loadCmd, listen(b, job.ID(), progress, done), spin)
 }
 
 // listen waits for the next progress report of a load, or its end.
@@ -195,17 +155,16 @@ func (m *Model) progress(msg progressMsg) tea.Cmd {
 }
 
 func (m *Model) reloadDone(msg reloadDoneMsg) {
-	b := msg.backend
-	if !m.finish(b, msg.id) {
+	b := msg.result.Backend()
+	report, err, current := b.FinishReload(msg.result)
+	if !current {
 		return
 	}
-	if msg.err != nil {
-		m.ioFailed(b, fmt.Errorf("reload %s: %w", msg.what, msg.err))
+	m.untrack(b)
+	if err != nil {
+		m.fail(fmt.Errorf("reload %s: %w", msg.what, err))
 		return
 	}
-	b.Conn, b.LastErr = model.Connected, ""
-	report := b.WS.Apply(msg.snap, msg.discard)
-	b.ClearUndo()
 	text := fmt.Sprintf("✓ reloaded %s (%s) in %s", msg.what, plural(report.Configs, "config", "configs"), ms(msg.elapsed))
 	if report.Changed > 0 {
 		text += ", " + thousands(report.Changed) + " changed remotely"

@@ -3,8 +3,7 @@ package ui
 import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-
-	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/model"
 )
 
 // mainKey handles a key when no dialog or filter input is open.
@@ -60,7 +59,7 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.PersistNamespace):
 		m.askPersist(m.namespaceScope())
 	case key.Matches(msg, k.PersistBackend):
-		m.askPersist(&confo.Scope{})
+		m.askPersist(&model.Scope{})
 	case key.Matches(msg, k.ReloadNamespace):
 		return m.askReload(false)
 	case key.Matches(msg, k.ReloadBackend):
@@ -109,7 +108,7 @@ func (m *Model) enter() tea.Cmd {
 	case paneFields:
 		return m.edit()
 	case paneConfigs:
-		if c := m.config(); c != nil && c.Status() == confo.StatusConflict {
+		if c, ok := m.config(); ok && c.Status == model.StatusConflict {
 			m.openConflict()
 			return nil
 		}

@@ -7,95 +7,60 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/internal/confotest"
 	"github.com/confo-dev/confo/model"
 )
 
-// testKeys is a small keymap for the package's own tests; the program's
-// defaults are tested through the whole app in the root package.
-func testKeys() KeyMap {
-	b := func(keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(keys[0], keys[0]))
-	}
-	return KeyMap{
-		Up: b("up", "k"), Down: b("down", "j"), Left: b("left", "h"), Right: b("right", "l"),
-		NextPane: b("tab"), PrevPane: b("shift+tab"), PageUp: b("pgup"), PageDown: b("pgdown"),
-		Top: b("g"), Bottom: b("G"), Filter: b("/"), Enter: b("enter"),
-		Edit: b("e"), View: b("v"), Add: b("a"), Delete: b("d"), Rename: b("n"), Undo: b("u"),
-		PersistConfig: b("s"), PersistNamespace: b("S"), PersistBackend: b("ctrl+s"),
-		ReloadNamespace: b("r"), ReloadBackend: b("R"), Conflict: b("c"),
-		Help: b("?"), Quit: b("q"),
-		Yes: b("y"), No: b("n"), Cancel: b("esc"), Discard: b("d"), Keep: b("k"),
-		Overwrite: b("o"), Theirs: b("t"), Submit: b("enter"),
-	}
-}
-
-// fakeStore answers Load from a snapshot. With block set, Load reports
-// progress and then waits for release or its context, like a slow server.
-type fakeStore struct {
-	snap    *confo.Snapshot
-	block   bool
+// slowStore is a store whose loads, once blocked, report progress and then
+// wait for release or their context, like a slow server.
+type slowStore struct {
+	*confotest.MemStore
 	release chan struct{}
 }
 
-func (f *fakeStore) Kind() confo.BackendType { return confo.BackendRedis }
-func (f *fakeStore) Address() string         { return "127.0.0.1:6379" }
-func (f *fakeStore) ReadOnly() bool          { return false }
-func (f *fakeStore) Close() error            { return nil }
-func (f *fakeStore) Naming() confo.Naming    { return nil }
-
-func (f *fakeStore) Load(ctx context.Context, opts confo.LoadOptions) (*confo.Snapshot, error) {
-	if f.block {
+func (s *slowStore) block() {
+	s.release = make(chan struct{})
+	s.OnLoad = func(ctx context.Context, opts confo.LoadOptions) error {
 		if opts.Progress != nil {
 			opts.Progress(4000, 100000)
 		}
 		select {
-		case <-f.release:
+		case <-s.release:
+			return nil
 		case <-ctx.Done():
-			return nil, fmt.Errorf("load: %w", ctx.Err())
+			return fmt.Errorf("load: %w", ctx.Err())
 		}
 	}
-	return f.snap, nil
 }
 
-func (f *fakeStore) Commit(context.Context, []confo.NamespaceChange, confo.CommitOptions) ([]string, error) {
-	return nil, fmt.Errorf("commit: not supported by the fake store")
-}
-
-// bigSnapshot has one namespace "big" with n configs cfg-000000… and a
-// small one "small".
-func bigSnapshot(n int) *confo.Snapshot {
-	configs := make([]confo.ConfigSnapshot, n)
-	for i := range configs {
-		configs[i] = confo.ConfigSnapshot{Name: fmt.Sprintf("cfg-%06d", i), Raw: confo.PresentRaw([]byte(fmt.Sprintf(`{"id": %d, "name": "config %d"}`, i, i)))}
+// bigStore has one namespace "big" with n configs cfg-000000… and a small
+// one "small".
+func bigStore(n int) *slowStore {
+	s := confotest.NewMemStore(false)
+	s.Addr = "127.0.0.1:6379"
+	for i := range n {
+		s.Put("big", fmt.Sprintf("cfg-%06d", i), fmt.Sprintf(`{"id": %d, "name": "config %d"}`, i, i))
 	}
-	return &confo.Snapshot{
-		Registry: []string{"big", "small"},
-		Namespaces: []confo.NamespaceSnapshot{
-			{Name: "big", Configs: configs},
-			{Name: "small", Configs: []confo.ConfigSnapshot{{Name: "one", Raw: confo.PresentRaw([]byte(`{"a": 1}`))}}},
-		},
-	}
+	s.Put("small", "one", `{"a": 1}`)
+	return &slowStore{MemStore: s}
 }
 
-func newTestModel(store *fakeStore, w, h int, opts Options) (*Model, *model.Backend) {
-	ws := confo.NewWorkspace(nil)
-	ws.Apply(store.snap, true)
-	b := model.NewBackend("demo", store, ws, false)
+func newTestModel(t testing.TB, store *slowStore, w, h int, opts Options) (*Model, *model.Backend) {
+	b := model.NewBackend("demo", store, confotest.Loaded(t, store), model.Options{})
 	opts.Static = true
 	if opts.Now == nil {
 		opts.Now = func() time.Time { return time.Unix(0, 0) }
 	}
-	m := New([]*model.Backend{b}, testKeys(), opts)
+	m := New([]*model.Backend{b}, DefaultKeyMap(), opts)
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return m, b
 }
 
-func press(m *Model, keys ...string) tea.Cmd {
+func pressAll(m *Model, keys ...string) tea.Cmd {
 	var cmd tea.Cmd
 	for _, k := range keys {
 		msg := tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
@@ -113,7 +78,7 @@ func press(m *Model, keys ...string) tea.Cmd {
 }
 
 func TestHundredThousandConfigsRenderOnlyVisibleRows(t *testing.T) {
-	m, _ := newTestModel(&fakeStore{snap: bigSnapshot(100_000)}, 160, 48, Options{})
+	m, _ := newTestModel(t, bigStore(100_000), 160, 48, Options{})
 	screen := ansi.Strip(m.View().Content)
 	rows := m.paneRows()
 	for i := range rows {
@@ -132,44 +97,29 @@ func TestHundredThousandConfigsRenderOnlyVisibleRows(t *testing.T) {
 		t.Fatalf("no position in the title:\n%s", screen)
 	}
 
-	press(m, "G")
+	pressAll(m, "G")
 	screen = ansi.Strip(m.Render())
 	if !strings.Contains(screen, "cfg-099999") || strings.Contains(screen, "cfg-000000") || !strings.Contains(screen, `"config 99999"`) {
 		t.Fatalf("G did not scroll to the end:\n%s", screen)
 	}
-	press(m, "pgdown", "g", "/", "-", "0", "0", "4", "2", "4", "2", "enter")
+	pressAll(m, "pgdown", "g", "/", "-", "0", "0", "4", "2", "4", "2", "enter")
 	screen = ansi.Strip(m.Render())
 	if got := strings.Count(screen, "cfg-"); got != 2 || !strings.Contains(screen, "cfg-004242") {
 		t.Fatalf("filter shows %d rows:\n%s", got, screen)
 	}
-	press(m, "esc")
+	pressAll(m, "esc")
 	if got := strings.Count(ansi.Strip(m.Render()), "cfg-"); got != rows+1 {
 		t.Fatalf("esc left %d rows", got)
 	}
 }
 
-func BenchmarkKeyPress100k(b *testing.B) {
-	m, _ := newTestModel(&fakeStore{snap: bigSnapshot(100_000)}, 160, 48, Options{})
-	down := tea.KeyPressMsg{Code: 'j', Text: "j"}
-	up := tea.KeyPressMsg{Code: 'k', Text: "k"}
-	m.Render()
-	b.ResetTimer()
-	for i := range b.N {
-		msg := down
-		if i%2000 >= 1000 {
-			msg = up
-		}
-		m.Update(msg)
-		m.View()
-	}
-}
-
 func TestSlowLoadStaysResponsiveAndShowsProgress(t *testing.T) {
 	now := time.Unix(0, 0)
-	store := &fakeStore{snap: bigSnapshot(3), block: true, release: make(chan struct{})}
-	m, b := newTestModel(store, 120, 30, Options{Now: func() time.Time { return now }, Timeout: time.Minute})
-	cmd := press(m, "r")
-	if b.Busy == "" {
+	store := bigStore(3)
+	m, b := newTestModel(t, store, 120, 30, Options{Now: func() time.Time { return now }, Timeout: time.Minute})
+	store.block()
+	cmd := pressAll(m, "r")
+	if b.Busy() == "" {
 		t.Fatal("reload did not start")
 	}
 	msgs := make(chan tea.Msg, 8)
@@ -177,7 +127,7 @@ func TestSlowLoadStaysResponsiveAndShowsProgress(t *testing.T) {
 		go func() { msgs <- c() }()
 	}
 	// The load blocks; keys still move the cursor meanwhile.
-	press(m, "j", "j")
+	pressAll(m, "j", "j")
 	if got := m.lists[paneConfigs].selected(); got != "cfg-000002" {
 		t.Fatalf("cursor on %q while loading", got)
 	}
@@ -201,36 +151,44 @@ func TestSlowLoadStaysResponsiveAndShowsProgress(t *testing.T) {
 			t.Fatalf("listener returned %T after the load ended", msg)
 		}
 	}
-	if b.Busy != "" || !strings.Contains(ansi.Strip(m.Render()), "✓ reloaded big (") {
+	if b.Busy() != "" || !strings.Contains(ansi.Strip(m.Render()), "✓ reloaded big (") {
 		t.Fatalf("reload did not finish:\n%s", ansi.Strip(m.Render()))
 	}
 }
 
 func TestDeadServerTimesOutIntoStatusBar(t *testing.T) {
-	store := &fakeStore{snap: bigSnapshot(3), block: true, release: make(chan struct{})}
-	m, b := newTestModel(store, 120, 30, Options{Timeout: 20 * time.Millisecond})
-	cmd := press(m, "R")
+	store := bigStore(3)
+	m, b := newTestModel(t, store, 120, 30, Options{Timeout: 20 * time.Millisecond})
+	store.block()
+	cmd := pressAll(m, "R")
 	for _, c := range cmd().(tea.BatchMsg) {
 		if msg, ok := c().(reloadDoneMsg); ok {
 			m.Update(msg)
 		}
 	}
 	s := ansi.Strip(m.Render())
-	if !strings.Contains(s, "✗ reload backend demo: load: context deadline exceeded") || b.Conn != model.Failed {
+	if !strings.Contains(s, "✗ reload backend demo: load: context deadline exceeded") || b.Conn() != model.Failed {
 		t.Fatalf("timeout not reported:\n%s", s)
 	}
-	if !strings.Contains(s, "✗ demo") {
+	if !strings.Contains(s, "⊘ demo") {
 		t.Fatalf("backend not marked failed:\n%s", s)
 	}
 }
 
 func TestStaleResultsAreDropped(t *testing.T) {
-	m, b := newTestModel(&fakeStore{snap: bigSnapshot(3)}, 120, 30, Options{})
-	press(m, "r")
+	m, b := newTestModel(t, bigStore(3), 120, 30, Options{})
+	var first tea.Msg
+	for _, c := range pressAll(m, "r")().(tea.BatchMsg) {
+		if msg, ok := c().(reloadDoneMsg); ok {
+			first = msg
+		}
+	}
+	m.Update(first)
+	pressAll(m, "r")
 	id := m.ops[b].id
-	m.Update(reloadDoneMsg{backend: b, id: id - 1, err: fmt.Errorf("old")})
+	m.Update(first)
 	m.Update(progressMsg{backend: b, id: id - 1, done: 1, total: 2})
-	if b.Busy == "" || m.ops[b].total != 0 {
+	if b.Busy() == "" || m.ops[b].total != 0 || m.ops[b].id != id {
 		t.Fatal("a stale message changed the running operation")
 	}
 }

@@ -103,12 +103,12 @@ func joinColumns(blocks []string) string {
 func (m *Model) header() string {
 	b := m.current
 	th := m.theme
-	parts := []string{th.Header.Render("confo"), th.Badge.Render(" "+b.Name+" ") + " " + th.Dim.Render(b.Kind+" "+b.Address)}
-	if b.ReadOnly {
+	parts := []string{th.Header.Render("confo"), th.Badge.Render(" "+b.Name()+" ") + " " + th.Dim.Render(b.Kind()+" "+b.Address())}
+	if b.ReadOnly() {
 		parts = append(parts, th.ReadOnly.Render(" READ-ONLY "))
 	}
-	if ns := m.namespace(); ns != nil {
-		parts = append(parts, ns.Name())
+	if ns, ok := m.namespace(); ok {
+		parts = append(parts, ns.Name)
 	}
 	if n := m.unsaved(); n > 0 {
 		parts = append(parts, th.Modified.Render(strconv.Itoa(n)+" unsaved"))

@@ -15,7 +15,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/confo-dev/confo/cmd/confobench/dataset"
+	"github.com/confo-dev/confo/internal/dataset"
 )
 
 // redisServer is a redis-server child process on a loopback port.

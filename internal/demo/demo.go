@@ -1,4 +1,8 @@
-package main
+// Package demo is the embedded demo that confo opens when asked to: an
+// in-process Redis filled with the demo tree through the library, and a
+// temporary copy of the same tree for the directory store. Nothing is kept
+// once it is closed.
+package demo
 
 import (
 	"context"
@@ -16,59 +20,64 @@ import (
 	"github.com/confo-dev/confo/confo"
 )
 
-// demoFiles is the demo tree in the filesystem backend's layout
-// (<ns>/<cfg>.json), used both to fill the embedded Redis and as the demo
-// directory backend.
+// files is the demo tree in the directory store's layout (<ns>/<cfg>.json),
+// used both to fill the embedded Redis and as the demo directory backend.
 //
-//go:embed testdata/demo
-var demoFiles embed.FS
+//go:embed data
+var files embed.FS
 
-const demoRoot = "testdata/demo"
+const root = "data"
 
-// embeddedDemo is the in-process Redis that `confo` opens without flags.
-type embeddedDemo struct {
+// Demo is the running demo: an in-process Redis and a folder.
+type Demo struct {
 	server *miniredis.Miniredis
 	dir    string
 }
 
-// startDemo starts an in-process Redis on a loopback port and stores the demo
+// Start starts an in-process Redis on a loopback port and stores the demo
 // tree in it through the library, so it holds exactly the Confo layout. It
-// also copies the demo tree to a temporary folder for the directory backend.
-func startDemo(ctx context.Context) (*embeddedDemo, error) {
+// also copies the demo tree to a temporary folder for the directory store.
+func Start(ctx context.Context) (*Demo, error) {
 	server := miniredis.NewMiniRedis()
 	if err := server.StartAddr("127.0.0.1:0"); err != nil {
 		return nil, fmt.Errorf("start embedded redis: %w", err)
 	}
-	demo := &embeddedDemo{server: server}
-	if err := fillDemo(ctx, server.Addr()); err != nil {
-		demo.Close()
+	d := &Demo{server: server}
+	if err := Fill(ctx, server.Addr()); err != nil {
+		d.Close()
 		return nil, err
 	}
-	dir, err := copyDemoTree()
+	dir, err := CopyTree()
 	if err != nil {
-		demo.Close()
+		d.Close()
 		return nil, err
 	}
-	demo.dir = dir
-	return demo, nil
+	d.dir = dir
+	return d, nil
 }
 
-func (d *embeddedDemo) Addr() string { return d.server.Addr() }
+// Addr is the embedded Redis's address.
+func (d *Demo) Addr() string { return d.server.Addr() }
 
-func (d *embeddedDemo) Close() {
+// Dir is the folder holding the demo tree for the directory store.
+func (d *Demo) Dir() string { return d.dir }
+
+// Close stops the Redis and removes the folder.
+func (d *Demo) Close() {
 	d.server.Close()
 	if d.dir != "" {
 		os.RemoveAll(d.dir)
 	}
 }
 
-func fillDemo(ctx context.Context, addr string) error {
+// Fill stores the demo tree in the Redis at addr, with the bytes of its files.
+func Fill(ctx context.Context, addr string) error {
 	store, err := confo.OpenRedis(ctx, confo.RedisConfig{Addr: addr})
 	if err != nil {
 		return fmt.Errorf("fill embedded redis: %w", err)
 	}
 	defer store.Close()
-	tree, err := readDemoTree()
+	tree, err := Tree()
 	if err != nil {
 		return err
 	}
@@ -87,17 +96,17 @@ func fillDemo(ctx context.Context, addr string) error {
 	return nil
 }
 
-// readDemoTree returns namespace → config → bytes of the embedded demo.
-func readDemoTree() (map[string]map[string][]byte, error) {
+// Tree returns namespace → config → bytes of the embedded demo.
+func Tree() (map[string]map[string][]byte, error) {
 	tree := map[string]map[string][]byte{}
-	err := fs.WalkDir(demoFiles, demoRoot, func(p string, d fs.DirEntry, err error) error {
+	err := fs.WalkDir(files, root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		rel := strings.TrimPrefix(p, demoRoot+"/")
+		rel := strings.TrimPrefix(p, root+"/")
 		ns, file := path.Split(rel)
 		ns = strings.TrimSuffix(ns, "/")
-		data, err := demoFiles.ReadFile(p)
+		data, err := files.ReadFile(p)
 		if err != nil {
 			return err
 		}
@@ -113,12 +122,13 @@ func readDemoTree() (map[string]map[string][]byte, error) {
 	return tree, nil
 }
 
-func copyDemoTree() (string, error) {
+// CopyTree writes the demo tree to a new temporary folder and returns it.
+func CopyTree() (string, error) {
 	dir, err := os.MkdirTemp("", "confo-demo-")
 	if err != nil {
 		return "", fmt.Errorf("copy demo files: %w", err)
 	}
-	tree, err := readDemoTree()
+	tree, err := Tree()
 	if err != nil {
 		os.RemoveAll(dir)
 		return "", err

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -9,13 +9,30 @@ import (
 	"strings"
 
 	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/internal/session"
 )
 
 // command is one headless subcommand.
 type command struct {
 	minArgs, maxArgs int // maxArgs < 0: unlimited
 	usage            string
-	run              func(ctx context.Context, s *session, args []string, stdin io.Reader, stdout, stderr io.Writer) error
+	run              func(ctx context.Context, s *commandEnv, args []string, stdin io.Reader, stdout, stderr io.Writer) error
+}
+
+// commandEnv is what a headless command works on: the session's active
+// backend and the flags.
+type commandEnv struct {
+	sess *session.Session
+	opts options
+}
+
+// active returns the active backend's store and workspace.
+func (e *commandEnv) active() (confo.Store, *confo.Workspace) {
+	c := e.sess.Confo
+	name := c.Backends().Active
+	store, _ := c.Store(name)
+	ws, _ := c.Workspace(name)
+	return store, ws
 }
 
 func (c command) checkArgs(args []string) error {
@@ -33,15 +50,8 @@ var commands = map[string]command{
 	"import":     {1, 1, "import FILE|-", runImport},
 }
 
-func activeWorkspace(s *session) (confo.Store, *confo.Workspace) {
-	name := s.confo.Backends().Active
-	store, _ := s.confo.Store(name)
-	ws, _ := s.confo.Workspace(name)
-	return store, ws
-}
-
-func runNamespaces(_ context.Context, s *session, _ []string, _ io.Reader, stdout, _ io.Writer) error {
-	list, err := s.confo.Namespaces()
+func runNamespaces(_ context.Context, s *commandEnv, _ []string, _ io.Reader, stdout, _ io.Writer) error {
+	list, err := s.sess.Confo.Namespaces()
 	if err != nil {
 		return err
 	}
@@ -51,10 +61,10 @@ func runNamespaces(_ context.Context, s *session, _ []string, _ io.Reader, stdou
 	return nil
 }
 
-func runGet(_ context.Context, s *session, args []string, _ io.Reader, stdout, _ io.Writer) error {
-	_, ws := activeWorkspace(s)
+func runGet(_ context.Context, s *commandEnv, args []string, _ io.Reader, stdout, _ io.Writer) error {
+	_, ws := s.active()
 	ns := args[0]
-	if err := s.confo.UseNamespace(ns); err != nil {
+	if err := s.sess.Confo.UseNamespace(ns); err != nil {
 		return err
 	}
 	var out []byte
@@ -72,7 +82,7 @@ func runGet(_ context.Context, s *session, args []string, _ io.Reader, stdout, _
 		}
 		out = raw
 	default:
-		v, err := s.confo.GetField(args[1], args[2])
+		v, err := s.sess.Confo.GetField(args[1], args[2])
 		if err != nil {
 			return err
 		}
@@ -119,8 +129,8 @@ func namespaceJSON(ws *confo.Workspace, ns string) ([]byte, error) {
 	return []byte(b.String()), nil
 }
 
-func runSet(ctx context.Context, s *session, args []string, _ io.Reader, _, stderr io.Writer) error {
-	store, ws := activeWorkspace(s)
+func runSet(ctx context.Context, s *commandEnv, args []string, _ io.Reader, _, stderr io.Writer) error {
+	store, ws := s.active()
 	ns, name, field := args[0], args[1], args[2]
 	if store.ReadOnly() {
 		return fmt.Errorf("set %s/%s: %w", ns, name, confo.ErrReadOnly)
@@ -129,18 +139,18 @@ func runSet(ctx context.Context, s *session, args []string, _ io.Reader, _, stde
 		return err
 	}
 	scope := confo.Scope{Namespace: ns, Config: name}
-	if err := confo.Persist(ctx, store, ws, scope, confo.CommitOptions{Overwrite: s.overwrite}); err != nil {
+	if err := confo.Persist(ctx, store, ws, scope, confo.CommitOptions{Overwrite: s.opts.overwrite}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "confo: persisted %s/%s\n", ns, name)
 	return nil
 }
 
-func runExport(_ context.Context, s *session, args []string, _ io.Reader, stdout, _ io.Writer) error {
-	_, ws := activeWorkspace(s)
+func runExport(_ context.Context, s *commandEnv, args []string, _ io.Reader, stdout, _ io.Writer) error {
+	_, ws := s.active()
 	names := args
 	if len(names) == 0 {
-		list, err := s.confo.Namespaces()
+		list, err := s.sess.Confo.Namespaces()
 		if err != nil {
 			return err
 		}
@@ -149,7 +159,7 @@ func runExport(_ context.Context, s *session, args []string, _ io.Reader, stdout
 	var b strings.Builder
 	b.WriteByte('{')
 	for i, ns := range names {
-		if err := s.confo.UseNamespace(ns); err != nil {
+		if err := s.sess.Confo.UseNamespace(ns); err != nil {
 			return err
 		}
 		body, err := namespaceJSON(ws, ns)
@@ -168,8 +178,8 @@ func runExport(_ context.Context, s *session, args []string, _ io.Reader, stdout
 	return err
 }
 
-func runImport(ctx context.Context, s *session, args []string, stdin io.Reader, _, stderr io.Writer) error {
-	store, ws := activeWorkspace(s)
+func runImport(ctx context.Context, s *commandEnv, args []string, stdin io.Reader, _, stderr io.Writer) error {
+	store, ws := s.active()
 	if store.ReadOnly() {
 		return fmt.Errorf("import: %w", confo.ErrReadOnly)
 	}
@@ -207,7 +217,7 @@ func runImport(ctx context.Context, s *session, args []string, stdin io.Reader, 
 		for _, c := range changes {
 			written += len(c.Configs)
 		}
-		err = confo.Persist(ctx, store, ws, confo.Scope{Namespace: ns}, confo.CommitOptions{Overwrite: s.overwrite})
+		err = confo.Persist(ctx, store, ws, confo.Scope{Namespace: ns}, confo.CommitOptions{Overwrite: s.opts.overwrite})
 		switch {
 		case errors.Is(err, confo.ErrConflict):
 			conflicts = append(conflicts, err)

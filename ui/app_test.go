@@ -1,4 +1,4 @@
-package main
+package ui
 
 import (
 	"context"
@@ -18,8 +18,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/internal/confotest"
+	"github.com/confo-dev/confo/internal/demo"
 	"github.com/confo-dev/confo/model"
-	"github.com/confo-dev/confo/ui"
 )
 
 var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -31,7 +32,7 @@ const (
 	filesAddr = "/tmp/confo-demo"
 )
 
-// clock is a settable time source for ui.Options.Now.
+// clock is a settable time source for Options.Now.
 type clock struct {
 	mu  sync.Mutex
 	now time.Time
@@ -48,10 +49,11 @@ func (c *clock) Now() time.Time {
 // fed back into Update.
 type app struct {
 	t     *testing.T
-	m     *ui.Model
+	m     *Model
 	srv   *miniredis.Miniredis
 	rdb   *redis.Client
 	demo  *model.Backend
+	ws    *confo.Workspace // demo's
 	clock *clock
 	quit  bool
 }
@@ -68,7 +70,7 @@ func newApp(t *testing.T, cfg appConfig) *app {
 	t.Helper()
 	ctx := context.Background()
 	srv := miniredis.RunT(t)
-	if err := fillDemo(ctx, srv.Addr()); err != nil {
+	if err := demo.Fill(ctx, srv.Addr()); err != nil {
 		t.Fatal(err)
 	}
 	store, err := confo.OpenRedis(ctx, confo.RedisConfig{Addr: srv.Addr(), ReadOnly: cfg.readOnly})
@@ -76,9 +78,10 @@ func newApp(t *testing.T, cfg appConfig) *app {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	backends := []*model.Backend{loaded(t, "demo", store, cfg.readOnly, demoAddr)}
+	demoBackend, ws := loaded(t, "demo", store, cfg.readOnly, demoAddr)
+	backends := []*model.Backend{demoBackend}
 	if cfg.files {
-		dir, err := copyDemoTree()
+		dir, err := demo.CopyTree()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,30 +90,33 @@ func newApp(t *testing.T, cfg appConfig) *app {
 		if err != nil {
 			t.Fatal(err)
 		}
-		backends = append(backends, loaded(t, "files", files, false, filesAddr))
+		filesBackend, _ := loaded(t, "files", files, false, filesAddr)
+		backends = append(backends, filesBackend)
 	}
 	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr()})
 	t.Cleanup(func() { rdb.Close() })
 	clk := &clock{now: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
-	a := &app{t: t, srv: srv, rdb: rdb, demo: backends[0], clock: clk}
-	a.m = ui.New(backends, defaultKeyMap(), ui.Options{Now: clk.Now, Static: true, Timeout: 5 * time.Second})
+	a := &app{t: t, srv: srv, rdb: rdb, demo: backends[0], ws: ws, clock: clk}
+	a.m = New(backends, DefaultKeyMap(), Options{Now: clk.Now, Static: true, Timeout: 5 * time.Second})
 	a.resize(cfg.width, cfg.height)
 	return a
 }
 
 // loaded wraps a store with its freshly loaded workspace, at a fixed address.
-func loaded(t *testing.T, name string, store confo.Store, readOnly bool, addr string) *model.Backend {
+func loaded(t *testing.T, name string, store confo.Store, readOnly bool, addr string) (*model.Backend, *confo.Workspace) {
 	t.Helper()
-	snap, err := store.Load(context.Background(), confo.LoadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws := confo.NewWorkspace(nil)
-	ws.Apply(snap, true)
-	b := model.NewBackend(name, store, ws, readOnly)
-	b.Address = addr
-	return b
+	ws := confotest.Loaded(t, store)
+	return model.NewBackend(name, fixedAddress{store, addr}, ws, model.Options{ReadOnly: readOnly}), ws
 }
+
+// fixedAddress reports a set address, so that screens do not depend on the
+// port or folder a run happens to get.
+type fixedAddress struct {
+	confo.Store
+	addr string
+}
+
+func (f fixedAddress) Address() string { return f.addr }
 
 func (a *app) resize(w, h int) { a.send(tea.WindowSizeMsg{Width: w, Height: h}) }
 
@@ -258,7 +264,7 @@ func (a *app) behindTheBack(ns, cfg, value string) {
 
 func (a *app) local(ns, cfg string) string {
 	a.t.Helper()
-	v, err := a.demo.WS.Get(ns, cfg)
+	v, err := a.ws.Get(ns, cfg)
 	if err != nil {
 		return err.Error()
 	}
@@ -603,7 +609,7 @@ func TestSizes(t *testing.T) {
 // golden compares a frame with testdata/golden/name; -update rewrites it.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
+	path := filepath.Join("..", "testdata", "golden", name)
 	if *updateGolden {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)

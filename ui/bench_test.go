@@ -1,14 +1,13 @@
-package main
+package ui
 
 // The terminal UI's hot paths with 100,000 configs in one namespace, driven
-// the way the program drives it: the root model from ui.New with the
+// the way the program drives it: the root model from New with the
 // program's key map, a tea.WindowSizeMsg, then key presses, each followed by
 // a View. BenchmarkKeyPress and BenchmarkFilter show regressions in review;
 // TestUIFigures is what cmd/confobench runs (with CONFOBENCH_UI set) for
 // the p99 and the filter figures of BENCHMARKS.md.
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -20,51 +19,25 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/confo-dev/confo/cmd/confobench/dataset"
-	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/internal/confotest"
+	"github.com/confo-dev/confo/internal/dataset"
 	"github.com/confo-dev/confo/model"
-	"github.com/confo-dev/confo/ui"
 )
-
-// benchStore is a Store that holds a snapshot in memory: key presses do no
-// I/O, so the UI figures measure Update and View only.
-type benchStore struct{ snap *confo.Snapshot }
-
-func (s benchStore) Kind() confo.BackendType { return confo.BackendRedis }
-func (s benchStore) Address() string         { return "127.0.0.1:6379" }
-func (s benchStore) ReadOnly() bool          { return false }
-func (s benchStore) Close() error            { return nil }
-func (s benchStore) Naming() confo.Naming    { return nil }
-func (s benchStore) Load(context.Context, confo.LoadOptions) (*confo.Snapshot, error) {
-	return s.snap, nil
-}
-func (s benchStore) Commit(_ context.Context, changes []confo.NamespaceChange, _ confo.CommitOptions) ([]string, error) {
-	var written []string
-	for _, c := range changes {
-		written = append(written, c.Namespace)
-	}
-	return written, nil
-}
 
 const benchNamespace = "bulk"
 
 // newBenchUI returns the root model over one backend whose namespace
 // "bulk" holds n configs, sized w×h, with the configs pane focused.
-func newBenchUI(tb testing.TB, n, w, h int) (*ui.Model, int) {
+func newBenchUI(tb testing.TB, n, w, h int) (*Model, int) {
 	tb.Helper()
-	data := dataset.Single(benchNamespace, n)
-	snap := &confo.Snapshot{Registry: []string{benchNamespace}}
-	nss := confo.NamespaceSnapshot{Name: benchNamespace}
-	for _, c := range data.Namespaces[0].Configs {
-		nss.Configs = append(nss.Configs, confo.ConfigSnapshot{Name: c.Name, Raw: confo.PresentRaw(c.Value)})
+	// An in-memory store: key presses do no I/O, so the figures measure
+	// Update and View only.
+	store := confotest.NewMemStore(false)
+	for _, c := range dataset.Single(benchNamespace, n).Namespaces[0].Configs {
+		store.Put(benchNamespace, c.Name, string(c.Value))
 	}
-	snap.Namespaces = append(snap.Namespaces, nss)
-	store := benchStore{snap: snap}
-	ws := confo.NewWorkspace(nil)
-	if r := ws.Apply(snap, true); r.Configs != n {
-		tb.Fatalf("applied %d configs, want %d", r.Configs, n)
-	}
-	app := ui.New([]*model.Backend{model.NewBackend("bench", store, ws, false)}, defaultKeyMap(), ui.Options{Static: true})
+	ws := confotest.Loaded(tb, store)
+	app := New([]*model.Backend{model.NewBackend("bench", store, ws, model.Options{})}, DefaultKeyMap(), Options{Static: true})
 	app.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	if screen := app.Render(); !strings.Contains(screen, "service000000") {
 		tb.Fatalf("the configs pane does not show the first config:\n%s", screen)
@@ -72,7 +45,7 @@ func newBenchUI(tb testing.TB, n, w, h int) (*ui.Model, int) {
 	return app, len(app.Render())
 }
 
-func press(app *ui.Model, k tea.KeyPressMsg) int {
+func pressTimed(app *Model, k tea.KeyPressMsg) int {
 	app.Update(k)
 	v := app.View()
 	return len(v.Content)
@@ -101,7 +74,7 @@ func BenchmarkKeyPress(b *testing.B) {
 	app, _ := newBenchUI(b, 100000, 160, 48)
 	b.ResetTimer()
 	for i := range b.N {
-		press(app, pressKey(i))
+		pressTimed(app, pressKey(i))
 	}
 }
 
@@ -114,18 +87,18 @@ func BenchmarkFilter(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		typeFilter(app, benchFilter)
-		press(app, keyEsc)
+		pressTimed(app, keyEsc)
 	}
 }
 
 // typeFilter opens the filter and types text; it returns each keystroke's
 // Update + View time.
-func typeFilter(app *ui.Model, text string) []time.Duration {
-	press(app, keyText('/'))
+func typeFilter(app *Model, text string) []time.Duration {
+	pressTimed(app, keyText('/'))
 	var ds []time.Duration
 	for _, r := range text {
 		start := time.Now()
-		press(app, keyText(r))
+		pressTimed(app, keyText(r))
 		ds = append(ds, time.Since(start))
 	}
 	return ds
@@ -156,13 +129,13 @@ func TestUIFigures(t *testing.T) {
 	deadline := time.Now().Add(2 * time.Minute)
 
 	for i := range 100 { // warm up
-		press(app, pressKey(i))
+		pressTimed(app, pressKey(i))
 	}
 	keys := make([]time.Duration, 0, presses)
 	for i := 0; i < presses && time.Now().Before(deadline); i++ {
 		k := pressKey(i)
 		start := time.Now()
-		press(app, k)
+		pressTimed(app, k)
 		keys = append(keys, time.Since(start))
 	}
 	if len(keys) < 1000 {
@@ -186,8 +159,8 @@ func TestUIFigures(t *testing.T) {
 		if configs > 9999 && !strings.Contains(screen, "service009999") {
 			t.Fatalf("the filtered view does not show service009999:\n%s", screen)
 		}
-		press(app, keyEsc)
-		press(app, keyEsc)
+		pressTimed(app, keyEsc)
+		pressTimed(app, keyEsc)
 	}
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	fig := map[string]any{

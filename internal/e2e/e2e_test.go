@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // End-to-end tests: the real confo binary runs in a detached tmux session
 // against a real redis-server, and the tests drive it with keystrokes the
@@ -250,7 +250,7 @@ func tmuxEnv() []string {
 func buildConfo(t *testing.T) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "confo")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-o", bin, "github.com/confo-dev/confo").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}

@@ -1,0 +1,177 @@
+package confotest
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/confo/store"
+)
+
+// MemStore is an in-memory confo.Store with the commit rules of the real
+// stores: each config is checked against what the committer loaded, a
+// namespace is written all or nothing, and lists merge with what others
+// listed meanwhile. It names items like the Redis layout, so key collisions
+// behave as they do there. It is safe for concurrent use.
+type MemStore struct {
+	// Addr is what Address reports; tests fix it so screens are stable.
+	Addr     string
+	readOnly bool
+
+	// OnLoad and OnCommit, when set, run first in every Load and Commit; an
+	// error fails the call. Tests use them to act like a slow or dead server.
+	OnLoad   func(ctx context.Context, opts confo.LoadOptions) error
+	OnCommit func(ctx context.Context, changes []confo.NamespaceChange) error
+
+	mu         sync.Mutex
+	namespaces map[string]map[string][]byte // registered namespace → listed config → value
+}
+
+// NewMemStore returns an empty store; readOnly makes Commit refuse.
+func NewMemStore(readOnly bool) *MemStore {
+	return &MemStore{Addr: "memory", readOnly: readOnly, namespaces: map[string]map[string][]byte{}}
+}
+
+// Put stores a config as another client would, registering its namespace
+// and listing it.
+func (s *MemStore) Put(ns, cfg, data string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.namespaces[ns] == nil {
+		s.namespaces[ns] = map[string][]byte{}
+	}
+	s.namespaces[ns][cfg] = []byte(data)
+}
+
+// Remove deletes a config as another client would, unlisting it.
+func (s *MemStore) Remove(ns, cfg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.namespaces[ns], cfg)
+}
+
+// Get returns what a config holds now.
+func (s *MemStore) Get(ns, cfg string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	data, ok := s.namespaces[ns][cfg]
+	return string(data), ok
+}
+
+func (s *MemStore) Kind() confo.BackendType { return confo.BackendRedis }
+func (s *MemStore) Address() string         { return s.Addr }
+func (s *MemStore) ReadOnly() bool          { return s.readOnly }
+func (s *MemStore) Close() error            { return nil }
+
+// Naming is the Redis layout's: "<ns>" for a list, "<ns>-<cfg>" for a config.
+func (s *MemStore) Naming() confo.Naming { return redisLayout{} }
+
+type redisLayout struct{}
+
+func (redisLayout) NamespaceKey(ns string) string   { return ns }
+func (redisLayout) ConfigKey(ns, cfg string) string { return ns + "-" + cfg }
+
+// Load implements confo.Store.
+func (s *MemStore) Load(ctx context.Context, opts confo.LoadOptions) (*confo.Snapshot, error) {
+	if s.OnLoad != nil {
+		if err := s.OnLoad(ctx, opts); err != nil {
+			return nil, err
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap := &confo.Snapshot{Registry: slices.Sorted(maps.Keys(s.namespaces))}
+	wanted := snap.Registry
+	if opts.Namespaces != nil {
+		wanted = slices.Sorted(slices.Values(opts.Namespaces))
+		for _, ns := range wanted {
+			if s.namespaces[ns] == nil {
+				return nil, fmt.Errorf("load namespace %q: %w", ns, confo.ErrNamespaceNotFound)
+			}
+		}
+	}
+	total := 0
+	for _, ns := range wanted {
+		total += len(s.namespaces[ns])
+	}
+	done := 0
+	for _, ns := range wanted {
+		nss := confo.NamespaceSnapshot{Name: ns}
+		for _, cfg := range slices.Sorted(maps.Keys(s.namespaces[ns])) {
+			nss.Configs = append(nss.Configs, confo.ConfigSnapshot{Name: cfg, Raw: confo.PresentRaw(slices.Clone(s.namespaces[ns][cfg]))})
+		}
+		snap.Namespaces = append(snap.Namespaces, nss)
+		done += len(nss.Configs)
+		if opts.Progress != nil {
+			opts.Progress(done, total)
+		}
+	}
+	return snap, nil
+}
+
+// Commit implements confo.Store.
+func (s *MemStore) Commit(ctx context.Context, changes []confo.NamespaceChange, opts confo.CommitOptions) ([]string, error) {
+	if s.readOnly {
+		return nil, fmt.Errorf("persist to %s: %w", s.Addr, confo.ErrReadOnly)
+	}
+	if s.OnCommit != nil {
+		if err := s.OnCommit(ctx, changes); err != nil {
+			return nil, err
+		}
+	}
+	return store.CommitEach(ctx, changes, func(ch confo.NamespaceChange) ([]confo.Conflict, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.commitNamespace(ch, opts), nil
+	})
+}
+
+func (s *MemStore) commitNamespace(ch confo.NamespaceChange, opts confo.CommitOptions) []confo.Conflict {
+	configs, registered := s.namespaces[ch.Namespace]
+	var conflicts []confo.Conflict
+	for _, c := range ch.Configs {
+		now := confo.MissingRaw()
+		if data, ok := configs[c.Name]; ok {
+			now = confo.PresentRaw(data)
+		}
+		if opts.Overwrite || now.Same(c.Expect) {
+			continue
+		}
+		conflicts = append(conflicts, confo.Conflict{Namespace: ch.Namespace, Config: c.Name,
+			Reason: store.ConflictReason(c.Expect, now), Ours: c.Expect, Theirs: now})
+	}
+	writes := slices.ContainsFunc(ch.Configs, func(c confo.ConfigChange) bool { return c.Write != nil })
+	switch {
+	case !registered && !ch.Register && (writes || len(ch.ListAdd) > 0):
+		conflicts = append(conflicts, confo.Conflict{Namespace: ch.Namespace, Reason: "namespace deleted by another client"})
+	case ch.Unregister:
+		for name := range configs {
+			if !slices.ContainsFunc(ch.Configs, func(c confo.ConfigChange) bool { return c.Name == name }) {
+				conflicts = append(conflicts, confo.Conflict{Namespace: ch.Namespace, Reason: "namespace has configs added by another client"})
+				break
+			}
+		}
+	}
+	if len(conflicts) > 0 {
+		return conflicts
+	}
+	if ch.Unregister {
+		delete(s.namespaces, ch.Namespace)
+		return nil
+	}
+	if configs == nil {
+		configs = map[string][]byte{}
+		s.namespaces[ch.Namespace] = configs
+	}
+	for _, c := range ch.Configs {
+		if c.Write == nil {
+			delete(configs, c.Name)
+		} else {
+			configs[c.Name] = slices.Clone(c.Write)
+		}
+	}
+	return nil
+}

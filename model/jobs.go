@@ -1,0 +1,169 @@
+package model
+
+import (
+	"context"
+	"errors"
+
+	"github.com/confo-dev/confo/confo"
+)
+
+// PersistJob is one persist of a backend: planned on the UI's event loop,
+// committed by Run anywhere, settled by FinishPersist.
+type PersistJob struct {
+	id      int
+	backend *Backend
+	plan    *confo.PersistPlan
+	summary Summary
+}
+
+// PersistResult is what Run of a PersistJob produced.
+type PersistResult struct {
+	job *PersistJob
+	res confo.PersistResult
+}
+
+// PersistOutcome is a settled persist, for the UI to report.
+type PersistOutcome struct {
+	Summary Summary
+	// Conflicts names what other clients changed ("ns/cfg", or "ns" for a
+	// namespace); those namespaces were left untouched.
+	Conflicts []string
+	// Err is any other failure; nil with a nil Conflict means success.
+	Err error
+}
+
+// PlanPersist computes what a persist of scope writes, for the user to
+// confirm; Empty says there is nothing to write.
+func (b *Backend) PlanPersist(scope Scope) (*PersistJob, error) {
+	if err := b.CheckWritable(); err != nil {
+		return nil, err
+	}
+	plan, err := b.ws.PlanPersist(scope, confo.CommitOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return &PersistJob{backend: b, plan: plan, summary: Summarize(plan.Changes)}, nil
+}
+
+// Empty reports whether the job writes nothing.
+func (j *PersistJob) Empty() bool { return j.plan.Empty() }
+
+// Summary is what the job writes.
+func (j *PersistJob) Summary() Summary { return j.summary }
+
+// Backend is the backend the job writes to.
+func (j *PersistJob) Backend() *Backend { return j.backend }
+
+// ID tags the job's messages.
+func (j *PersistJob) ID() int { return j.id }
+
+// StartPersist marks the backend busy with the job; edits wait until it is
+// finished.
+func (b *Backend) StartPersist(j *PersistJob) error {
+	if err := b.CheckWritable(); err != nil {
+		return err
+	}
+	b.jobID++
+	j.id, b.busy = b.jobID, "persisting"
+	return nil
+}
+
+// Run commits the job. It touches only the store, so it is safe inside a
+// tea.Cmd; ctx should be the program's, so that quitting cancels it.
+func (j *PersistJob) Run(ctx context.Context) PersistResult {
+	return PersistResult{job: j, res: j.plan.Commit(ctx, j.backend.store)}
+}
+
+// Backend is the backend the result belongs to.
+func (r PersistResult) Backend() *Backend { return r.job.backend }
+
+// FinishPersist settles a result into the workspace. It returns false, and
+// changes nothing, for the result of a job that is no longer current.
+func (b *Backend) FinishPersist(r PersistResult) (PersistOutcome, bool) {
+	j := r.job
+	if j.backend != b || j.id != b.jobID || b.busy == "" {
+		return PersistOutcome{}, false
+	}
+	b.busy = ""
+	err := b.ws.Settle(j.plan, r.res)
+	out := PersistOutcome{Summary: j.summary}
+	if conflict, ok := errors.AsType[*confo.ConflictError](err); ok {
+		for _, c := range conflict.Conflicts {
+			name := c.Namespace
+			if c.Config != "" {
+				name += "/" + c.Config
+			}
+			out.Conflicts = append(out.Conflicts, name)
+		}
+	} else {
+		out.Err = err
+	}
+	if len(r.res.Written) > 0 || len(out.Conflicts) > 0 {
+		// Saved states predate what was just written; undoing to them
+		// would resurrect stale bases.
+		b.ClearUndo()
+	}
+	b.recordIO(err)
+	return out, true
+}
+
+// ReloadJob is one reload of a backend or of one namespace.
+type ReloadJob struct {
+	id      int
+	backend *Backend
+	opts    confo.ReloadOptions
+}
+
+// ReloadResult is what Run of a ReloadJob read.
+type ReloadResult struct {
+	job  *ReloadJob
+	snap *confo.Snapshot
+	err  error
+}
+
+// StartReload marks the backend busy with a reload of namespace ("" for
+// all of it); with discard, local edits there are dropped, otherwise kept
+// on top of the fresh data.
+func (b *Backend) StartReload(namespace string, discard bool) (*ReloadJob, error) {
+	if err := b.checkIdle(); err != nil {
+		return nil, err
+	}
+	b.jobID++
+	b.busy = "reloading"
+	return &ReloadJob{id: b.jobID, backend: b, opts: confo.ReloadOptions{Namespace: namespace, Discard: discard, Discover: b.discover}}, nil
+}
+
+// ID tags the job's messages.
+func (j *ReloadJob) ID() int { return j.id }
+
+// Backend is the backend the job reads.
+func (j *ReloadJob) Backend() *Backend { return j.backend }
+
+// Run reads the store, reporting progress (done of total configs) from its
+// goroutine. It touches no state of the backend, so it is safe in a tea.Cmd.
+func (j *ReloadJob) Run(ctx context.Context, progress func(done, total int)) ReloadResult {
+	opts := j.opts
+	opts.Progress = progress
+	snap, err := confo.FetchReload(ctx, j.backend.store, opts)
+	return ReloadResult{job: j, snap: snap, err: err}
+}
+
+// Backend is the backend the result belongs to.
+func (r ReloadResult) Backend() *Backend { return r.job.backend }
+
+// FinishReload merges a result into the workspace. It returns false, and
+// changes nothing, for the result of a job that is no longer current.
+func (b *Backend) FinishReload(r ReloadResult) (ReloadReport, error, bool) {
+	j := r.job
+	if j.backend != b || j.id != b.jobID || b.busy == "" {
+		return ReloadReport{}, nil, false
+	}
+	b.busy = ""
+	b.recordIO(r.err)
+	if r.err != nil {
+		return ReloadReport{}, r.err, true
+	}
+	report := b.ws.ApplyReload(r.snap, j.opts)
+	b.ClearUndo()
+	return report, nil, true
+}
