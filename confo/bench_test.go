@@ -13,8 +13,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/confo-dev/confo/internal/dataset"
 	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/internal/dataset"
 	"github.com/confo-dev/confo/internal/redistest"
 )
 

@@ -10,8 +10,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/confo-dev/confo/internal/dataset"
 	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/internal/dataset"
 )
 
 // Namespace sizes of the generated backends: 100k configs → ~180 namespaces.
