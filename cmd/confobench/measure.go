@@ -29,18 +29,19 @@ type reloadResult struct {
 	naiveRuns              int
 }
 
-// confoReload is what the UI's R does: Load the whole backend and Apply it
-// to a fresh Workspace.
+// confoReload is what opening a backend does: the library's reload into a
+// fresh workspace, its two halves timed apart.
 func confoReload(ctx context.Context, store confo.Store) (ws *confo.Workspace, load, apply time.Duration, configs int, err error) {
+	opts := confo.ReloadOptions{Discard: true}
 	start := time.Now()
-	snap, err := store.Load(ctx, confo.LoadOptions{})
+	snap, err := confo.FetchReload(ctx, store, opts)
 	if err != nil {
 		return nil, 0, 0, 0, fmt.Errorf("confo load: %w", err)
 	}
 	load = time.Since(start)
 	start = time.Now()
-	ws = confo.NewWorkspace(nil)
-	report := ws.Apply(snap, true)
+	ws = confo.NewWorkspace(store.Naming())
+	report := ws.ApplyReload(snap, opts)
 	apply = time.Since(start)
 	return ws, load, apply, report.Configs, nil
 }
@@ -123,12 +124,12 @@ func measureReload(ctx context.Context, o options, raw *redis.Client, addr strin
 		// The UI's R on a clean workspace: Load, then Apply onto the
 		// workspace it already holds, keeping (no) local edits.
 		d, err = timed(func() error {
-			snap, err := store.Load(ctx, confo.LoadOptions{})
+			snap, err := confo.FetchReload(ctx, store, confo.ReloadOptions{})
 			if err != nil {
 				return err
 			}
 			start := time.Now()
-			r := loaded.Apply(snap, false)
+			r := loaded.ApplyReload(snap, confo.ReloadOptions{})
 			apply = time.Since(start)
 			if r.Configs != size || r.Changed != 0 {
 				return fmt.Errorf("reload onto the loaded workspace: %d configs, %d changed; want %d, 0", r.Configs, r.Changed, size)
@@ -263,12 +264,10 @@ func measurePersist(ctx context.Context, o options, raw *redis.Client, addr stri
 		if err := fill(ctx, raw, keys); err != nil {
 			return res, err
 		}
-		ws := confo.NewWorkspace(nil)
-		snap, err := store.Load(ctx, confo.LoadOptions{Namespaces: []string{persistNamespace}})
-		if err != nil {
+		ws := confo.NewWorkspace(store.Naming())
+		if _, err := confo.Reload(ctx, store, ws, confo.ReloadOptions{Namespace: persistNamespace, Discard: true}); err != nil {
 			return res, fmt.Errorf("confo load: %w", err)
 		}
-		ws.Apply(snap, true)
 		user := confo.StringValue(fmt.Sprintf("svc_run%02d", run+1))
 		edit, err := timed(func() error {
 			for _, name := range names {

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -48,7 +47,7 @@ func startRedis(ctx context.Context) (*redisServer, error) {
 			"--databases", "4", "--maxclients", "1000")
 		s.cmd.Stdout = &s.stderr
 		s.cmd.Stderr = &s.stderr
-		s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
+		s.cmd.SysProcAttr = childAttrs()
 		if err := s.cmd.Start(); err != nil {
 			return nil, fmt.Errorf("start redis-server: %w", err)
 		}

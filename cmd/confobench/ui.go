@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/charmbracelet/x/ansi"
@@ -33,7 +32,7 @@ func uiRowsSkipped(reason string) []row {
 	}
 }
 
-// uiFigures is what TestUIFigures (tui_bench_test.go at the module root)
+// uiFigures is what TestUIFigures (ui/bench_test.go)
 // prints on the line starting with uiFiguresTag.
 type uiFigures struct {
 	Configs     int     `json:"configs"`
@@ -120,17 +119,17 @@ func moduleRoot() (string, error) {
 	return filepath.Dir(gomod), nil
 }
 
-// runUIFigures runs TestUIFigures in the root package and parses its line.
+// runUIFigures runs TestUIFigures in package ui and parses its line.
 func runUIFigures(ctx context.Context, o options, root string) (uiFigures, error) {
 	var fig uiFigures
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-run", "^TestUIFigures$", "-v", "-timeout", "4m", ".")
+	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-run", "^TestUIFigures$", "-v", "-timeout", "4m", "./ui")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), fmt.Sprintf("CONFOBENCH_UI=%d,%d,%d,%d", o.uiConfigs, o.uiPresses, uiWidth, uiHeight))
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	progress("UI figures: go test -run TestUIFigures . (%s configs, %d presses)", sizeLabel(o.uiConfigs), o.uiPresses)
+	cmd.SysProcAttr = childAttrs()
+	cmd.Cancel = func() error { return killGroup(cmd) }
+	progress("UI figures: go test -run TestUIFigures ./ui (%s configs, %d presses)", sizeLabel(o.uiConfigs), o.uiPresses)
 	out, err := cmd.CombinedOutput()
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -227,7 +226,7 @@ func firstFrameOnce(ctx context.Context, bin, dir string) (time.Duration, error)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "COLORTERM=truecolor", fmt.Sprintf("COLUMNS=%d", uiWidth), fmt.Sprintf("LINES=%d", uiHeight))
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = terminalAttrs()
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		slave.Close()

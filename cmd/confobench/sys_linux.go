@@ -3,9 +3,29 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
+
+// What confobench needs of the operating system to measure the terminal
+// UI: a pseudo-terminal and children that die with it. Elsewhere the UI
+// figures are skipped (sys_other.go).
+
+// childAttrs puts a child in a process group of its own that is killed with
+// confobench, so no go test or demo binary outlives a benchmark run.
+func childAttrs() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
+}
+
+// killGroup kills a child started with childAttrs and everything it started.
+func killGroup(cmd *exec.Cmd) error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+
+// terminalAttrs makes the pty's slave (fd 0) the child's controlling terminal.
+func terminalAttrs() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0, Pdeathsig: syscall.SIGKILL}
+}
 
 // openPTY opens a pseudo-terminal pair of rows×cols, without cgo or extra
 // modules: /dev/ptmx, unlock, and the slave named by TIOCGPTN.
