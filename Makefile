@@ -20,10 +20,15 @@ bench:
 	$(GO) run ./cmd/confobench -out BENCHMARKS.md
 	$(GO) test -run XXX -bench . -benchmem ./...
 
+# Formatting, vet, a tidy go.mod, and builds for the other systems the
+# library and the command support.
 lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet ./...
+	$(GO) mod tidy -diff
+	GOOS=windows $(GO) build ./...
+	GOOS=darwin $(GO) build ./...
 
 fuzz:
-	$(GO) test ./confo -run XXX -fuzz FuzzCodec -fuzztime 60s
-	$(GO) test ./confo -run XXX -fuzz FuzzOwningNamespace -fuzztime 30s
+	$(GO) test ./confo/jsonvalue -run XXX -fuzz FuzzCodec -fuzztime 60s
+	$(GO) test ./confo/redisstore -run XXX -fuzz FuzzOwningNamespace -fuzztime 30s
