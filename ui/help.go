@@ -39,7 +39,7 @@ func (*helpDialog) view(m *Model) string {
 	}
 	w = min(max(w+2, ansi.StringWidth(model.TypeRuleHelp)+4), m.width)
 	lines = append(lines, "")
-	lines = append(lines, m.legendLines(w-4)...)
+	lines = append(lines, legendLines(m.theme, w-4)...)
 	lines = append(lines, m.theme.Dim.Render(" "+cut(model.TypeRuleHelp, w-4)))
 	return box("Keys — any key closes", lines, w, min(len(lines)+2, m.height), m.theme.FocusBorder, m.theme.FocusTitle)
 }
@@ -132,11 +132,11 @@ func sideBySide(cols [][]string) []string {
 }
 
 // legendLines explains every mark, wrapped to w cells.
-func (m *Model) legendLines(w int) []string {
+func legendLines(th Theme, w int) []string {
 	var lines []string
 	line, used := " ", 0
 	for i, spec := range legend() {
-		item := spec.render(m.theme) + " " + m.theme.KeyDesc.Render(spec.meaning)
+		item := spec.render(th) + " " + th.KeyDesc.Render(spec.meaning)
 		width := ansi.StringWidth(spec.glyph) + 1 + ansi.StringWidth(spec.meaning)
 		if i > 0 && used+2+width > w {
 			lines = append(lines, line)
