@@ -7,37 +7,18 @@ import (
 	"testing"
 
 	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/internal/confotest"
 )
-
-// fakeStore satisfies confo.Store for NewBackend; the model does no I/O.
-type fakeStore struct {
-	confo.Store
-	ro bool
-}
-
-func (f fakeStore) Kind() confo.BackendType { return confo.BackendRedis }
-func (f fakeStore) Address() string         { return "127.0.0.1:6379" }
-func (f fakeStore) ReadOnly() bool          { return f.ro }
-func (f fakeStore) Naming() confo.Naming    { return nil }
 
 // newBackend returns a backend loaded with database/{mysqli,postgres} and
 // sales/regions (an array config).
 func newBackend(t *testing.T) *Backend {
 	t.Helper()
-	ws := confo.NewWorkspace(nil)
-	ws.Apply(&confo.Snapshot{
-		Registry: []string{"database", "sales"},
-		Namespaces: []confo.NamespaceSnapshot{
-			{Name: "database", Configs: []confo.ConfigSnapshot{
-				{Name: "mysqli", Raw: confo.PresentRaw([]byte(`{"host": "localhost", "port": 3306, "user": "root", "tls": false}`))},
-				{Name: "postgres", Raw: confo.PresentRaw([]byte(`{"host": "pg", "port": "5432"}`))},
-			}},
-			{Name: "sales", Configs: []confo.ConfigSnapshot{
-				{Name: "regions", Raw: confo.PresentRaw([]byte(`["eu", "us"]`))},
-			}},
-		},
-	}, true)
-	return NewBackend("demo", fakeStore{}, ws, Options{})
+	store := confotest.NewMemStore(false)
+	store.Put("database", "mysqli", `{"host": "localhost", "port": 3306, "user": "root", "tls": false}`)
+	store.Put("database", "postgres", `{"host": "pg", "port": "5432"}`)
+	store.Put("sales", "regions", `["eu", "us"]`)
+	return NewBackend("demo", store, confotest.Loaded(t, store), Options{})
 }
 
 func get(t *testing.T, b *Backend, ns, cfg string) string {
