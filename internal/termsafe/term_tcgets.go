@@ -1,0 +1,10 @@
+//go:build linux || aix || solaris || zos
+
+package termsafe
+
+import "golang.org/x/sys/unix"
+
+func isTerminal(fd uintptr) bool {
+	_, err := unix.IoctlGetTermios(int(fd), unix.TCGETS)
+	return err == nil
+}
