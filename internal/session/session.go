@@ -58,7 +58,7 @@ func DemoSpecs(ctx context.Context) (*demo.Demo, []Spec, error) {
 func Open(ctx context.Context, specs []Spec, opts Options) (*Session, error) {
 	s := &Session{Confo: confo.New(), opts: opts}
 	for _, spec := range specs {
-		store, err := openStore(ctx, spec, opts)
+		store, err := Connect(ctx, spec, opts)
 		if err == nil {
 			err = s.Confo.AttachBackend(ctx, spec.Name, store, confo.BackendOptions{Discover: opts.Discover})
 			if err != nil {
@@ -119,7 +119,10 @@ func (e *BadSpecError) Error() string {
 
 func (e *BadSpecError) Unwrap() error { return e.Err }
 
-func openStore(ctx context.Context, spec Spec, opts Options) (confo.Store, error) {
+// Connect opens one backend's store without reading it, so that a caller
+// (the terminal UI) can show every backend at once and load them in the
+// background, and keep going when one cannot be reached.
+func Connect(ctx context.Context, spec Spec, opts Options) (confo.Store, error) {
 	if spec.Kind != confo.BackendRedis {
 		return confo.OpenDir(confo.DirConfig{Path: spec.Target, ReadOnly: opts.ReadOnly})
 	}
