@@ -69,6 +69,29 @@ func RedisWithPassword(t testing.TB, user, pass string) string {
 	return NewServer(t, ServerOptions{User: user, Password: pass}).Addr
 }
 
+// NewCluster starts a cluster of three masters that stops when the test
+// ends.
+func NewCluster(t testing.TB) *Cluster {
+	t.Helper()
+	return NewClusterWith(t, ClusterOptions{})
+}
+
+// NewClusterWith is NewCluster with options.
+func NewClusterWith(t testing.TB, opts ClusterOptions) *Cluster {
+	t.Helper()
+	if opts.Server.Bin == "" {
+		opts.Server.Bin = RequireTool(t, "redis-server")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), testStartTimeout)
+	defer cancel()
+	c, err := StartCluster(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stopOrFail(t, c.Stop, c.Nodes...) })
+	return c
+}
+
 // stopOrFail stops what a test started. If the test failed, it first
 // shows the end of each server's log: on CI that is all there is to go by.
 func stopOrFail(t testing.TB, stop func() error, servers ...*Server) {
