@@ -92,6 +92,29 @@ func NewClusterWith(t testing.TB, opts ClusterOptions) *Cluster {
 	return c
 }
 
+// NewSentinel starts a master, a replica and three sentinels that stop
+// when the test ends.
+func NewSentinel(t testing.TB) *SentinelGroup {
+	t.Helper()
+	return NewSentinelWith(t, SentinelOptions{})
+}
+
+// NewSentinelWith is NewSentinel with options.
+func NewSentinelWith(t testing.TB, opts SentinelOptions) *SentinelGroup {
+	t.Helper()
+	if opts.Server.Bin == "" {
+		opts.Server.Bin = RequireTool(t, "redis-server")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), testStartTimeout)
+	defer cancel()
+	g, err := StartSentinel(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stopOrFail(t, g.Stop, append([]*Server{g.Master, g.Replica}, g.Sentinels...)...) })
+	return g
+}
+
 // stopOrFail stops what a test started. If the test failed, it first
 // shows the end of each server's log: on CI that is all there is to go by.
 func stopOrFail(t testing.TB, stop func() error, servers ...*Server) {
