@@ -12,7 +12,7 @@ import (
 // and Windows 49152+), so an outgoing connection cannot take a port
 // between our check and redis-server binding it, and a cluster node's bus
 // port (port+busOffset) stays below too. Another process choosing the same
-// port is caught when redis-server fails to bind, and the start retries.
+// port at the same moment is caught by waitReady, and the start retries.
 const (
 	portLow   = 16384
 	portHigh  = 32768 - busOffset

@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// waitFor polls check until it returns nil or a permanent error. On timeout the error names
-// what was awaited and why check last said no, which is what a failing
-// test needs to see.
+// waitFor polls check until it returns nil or a permanent error. On
+// timeout the error names what was awaited and why check last said no,
+// which is what a failing test needs to see.
 func waitFor(ctx context.Context, what string, check func(context.Context) error) error {
 	delay := 10 * time.Millisecond
 	for {
