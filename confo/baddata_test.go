@@ -6,16 +6,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/confo-dev/confo/confo"
-	"github.com/confo-dev/confo/internal/redistest"
+	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
 
 // TestBadDataIsReportedNeverOverwritten plants what other tools may leave in
 // Redis and checks that confo shows it, keeps working, and leaves it alone.
 func TestBadDataIsReportedNeverOverwritten(t *testing.T) {
-	for _, server := range redistest.Servers() {
+	for _, server := range redisserver.Kinds() {
 		t.Run(server.Name, func(t *testing.T) {
 			ctx := context.Background()
 			addr := server.Start(t)
@@ -82,7 +83,7 @@ func TestBadDataIsReportedNeverOverwritten(t *testing.T) {
 func TestMalformedRegistryIsAnErrorAndUntouched(t *testing.T) {
 	ctx := context.Background()
 	for _, value := range []string{`not json`, `{"x": 1}`, `{"namespaces": "database"}`} {
-		mini := redistest.Miniredis(t)
+		mini := miniredis.RunT(t)
 		check(t, mini.Set("confo", value))
 		c := confo.New()
 		err := c.LoadBackend(ctx, "r", confo.BackendRedis, map[string]any{"redis_host": mini.Host(), "redis_port": mini.Port()})

@@ -14,8 +14,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/internal/confotest/redisserver"
 	"github.com/confo-dev/confo/internal/dataset"
-	"github.com/confo-dev/confo/internal/redistest"
 )
 
 // fillRedis stores a dataset in the Confo layout with pipelined SETs.
@@ -70,7 +70,7 @@ func reportPerConfig(b *testing.B, configs int) {
 // backend (10k configs in ~20 namespaces) and Apply it to a fresh Workspace.
 func BenchmarkReload(b *testing.B) {
 	const n = 10000
-	addr := redistest.Start(b)
+	addr := redisserver.Redis(b)
 	data := dataset.Generate(n, 100, 1000)
 	fillRedis(b, addr, data)
 	store := openRedis(b, addr)
@@ -95,7 +95,7 @@ func BenchmarkReload(b *testing.B) {
 // themselves are not timed.
 func BenchmarkPersistNamespace(b *testing.B) {
 	const n, ns = 1000, "bulk"
-	addr := redistest.Start(b)
+	addr := redisserver.Redis(b)
 	data := dataset.Single(ns, n)
 	fillRedis(b, addr, data)
 	store := openRedis(b, addr)

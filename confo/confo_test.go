@@ -3,147 +3,13 @@ package confo_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/confo-dev/confo/confo"
-	"github.com/confo-dev/confo/internal/redistest"
+	"github.com/confo-dev/confo/internal/confotest"
+	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
-
-// backdoor reaches a backend's data behind the library's back, the way
-// another client or tool would.
-type backdoor interface {
-	put(t *testing.T, ns, cfg, data string)
-	del(t *testing.T, ns, cfg string)
-	get(t *testing.T, ns, cfg string) (string, bool)
-}
-
-// suiteEnv is one backend the library suite runs against.
-type suiteEnv struct {
-	name  string
-	typ   confo.BackendType
-	setup func(t *testing.T) (map[string]any, backdoor)
-}
-
-type redisDoor struct {
-	client *redis.Client
-	prefix string
-}
-
-func (d redisDoor) key(ns, cfg string) string { return d.prefix + ns + "-" + cfg }
-
-func (d redisDoor) put(t *testing.T, ns, cfg, data string) {
-	t.Helper()
-	if err := d.client.Set(context.Background(), d.key(ns, cfg), data, 0).Err(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (d redisDoor) del(t *testing.T, ns, cfg string) {
-	t.Helper()
-	if err := d.client.Del(context.Background(), d.key(ns, cfg)).Err(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (d redisDoor) get(t *testing.T, ns, cfg string) (string, bool) {
-	t.Helper()
-	v, err := d.client.Get(context.Background(), d.key(ns, cfg)).Result()
-	if errors.Is(err, redis.Nil) {
-		return "", false
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v, true
-}
-
-type dirDoor struct{ root string }
-
-func (d dirDoor) path(ns, cfg string) string { return filepath.Join(d.root, ns, cfg+".json") }
-
-func (d dirDoor) put(t *testing.T, ns, cfg, data string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Join(d.root, ns), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(d.path(ns, cfg), []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (d dirDoor) del(t *testing.T, ns, cfg string) {
-	t.Helper()
-	if err := os.Remove(d.path(ns, cfg)); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func (d dirDoor) get(t *testing.T, ns, cfg string) (string, bool) {
-	t.Helper()
-	data, err := os.ReadFile(d.path(ns, cfg))
-	if errors.Is(err, os.ErrNotExist) {
-		return "", false
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data), true
-}
-
-func redisEnv(name, prefix string, start func(t testing.TB) string) suiteEnv {
-	return suiteEnv{name: name, typ: confo.BackendRedis, setup: func(t *testing.T) (map[string]any, backdoor) {
-		addr := start(t)
-		client := redis.NewClient(&redis.Options{Addr: addr})
-		t.Cleanup(func() { client.Close() })
-		host, port, _ := strings.Cut(addr, ":")
-		creds := map[string]any{"redis_host": host, "redis_port": port, "redis_prefix": prefix}
-		return creds, redisDoor{client: client, prefix: prefix}
-	}}
-}
-
-func suiteEnvs() []suiteEnv {
-	servers := redistest.Servers()
-	mini, real := servers[0].Start, servers[1].Start
-	return []suiteEnv{
-		redisEnv(servers[0].Name, "", mini),
-		redisEnv(servers[1].Name, "", real),
-		redisEnv(servers[1].Name+"-prefix", "app:", real),
-		{name: "dir", typ: confo.BackendDir, setup: func(t *testing.T) (map[string]any, backdoor) {
-			root := t.TempDir()
-			return map[string]any{"config_path": root}, dirDoor{root: root}
-		}},
-	}
-}
-
-// forEachBackend runs a test against every backend the library supports.
-func forEachBackend(t *testing.T, test func(t *testing.T, open func() *confo.Confo, door backdoor)) {
-	for _, env := range suiteEnvs() {
-		t.Run(env.name, func(t *testing.T) {
-			creds, door := env.setup(t)
-			n := 0
-			open := func() *confo.Confo {
-				t.Helper()
-				n++
-				c := confo.New()
-				t.Cleanup(func() { c.Close() })
-				name := "b" + strings.Repeat("'", n)
-				if err := c.LoadBackend(context.Background(), name, env.typ, creds); err != nil {
-					t.Fatal(err)
-				}
-				if err := c.ActivateBackend(name); err != nil {
-					t.Fatal(err)
-				}
-				return c
-			}
-			test(t, open, door)
-		})
-	}
-}
 
 func mustDecode(t *testing.T, s string) confo.Value {
 	t.Helper()
@@ -171,9 +37,9 @@ func seedDatabase(t *testing.T, c *confo.Confo) {
 	check(t, c.Persist(context.Background()))
 }
 
-func wantStored(t *testing.T, door backdoor, ns, cfg, want string) {
+func wantStored(t *testing.T, door confotest.Door, ns, cfg, want string) {
 	t.Helper()
-	got, ok := door.get(t, ns, cfg)
+	got, ok := door.Get(t, ns, cfg)
 	if !ok {
 		t.Fatalf("%s/%s is not stored, want %s", ns, cfg, want)
 	}
@@ -183,7 +49,8 @@ func wantStored(t *testing.T, door backdoor, ns, cfg, want string) {
 }
 
 func TestTwoInstancesShareThroughTheBackend(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, open func() *confo.Confo, door backdoor) {
+	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
+		open, door := func() *confo.Confo { return b.Open(t) }, b.Door
 		ctx := context.Background()
 		first := open()
 		seedDatabase(t, first)
@@ -204,12 +71,13 @@ func TestTwoInstancesShareThroughTheBackend(t *testing.T) {
 
 func TestFieldEditRewritesOnlyThatField(t *testing.T) {
 	const fixture = `{"host": "localhost", "port": 3306, "ratio": 1.0, "uni": "caf\u00e9 \u2603 \ud83d\ude00", "tags": ["a", null, true]}`
-	forEachBackend(t, func(t *testing.T, open func() *confo.Confo, door backdoor) {
+	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
+		open, door := func() *confo.Confo { return b.Open(t) }, b.Door
 		ctx := context.Background()
 		c := open()
 		seedDatabase(t, c)
-		door.put(t, "database", "mysqli", fixture)
-		door.put(t, "database", "postgres", `{"host":"compact",  "n": 1.50}`)
+		door.Put(t, "database", "mysqli", fixture)
+		door.Put(t, "database", "postgres", `{"host":"compact",  "n": 1.50}`)
 		check(t, c.Reload(ctx))
 		check(t, c.SetField("mysqli", "port", confo.IntValue(3307)))
 		check(t, c.PersistNamespace(ctx, "database"))
@@ -220,11 +88,12 @@ func TestFieldEditRewritesOnlyThatField(t *testing.T) {
 }
 
 func TestConflictWritesNothingOfTheNamespace(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, open func() *confo.Confo, door backdoor) {
+	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
+		open, door := func() *confo.Confo { return b.Open(t) }, b.Door
 		ctx := context.Background()
 		c := open()
 		seedDatabase(t, c)
-		door.put(t, "database", "mysqli", `{"host": "theirs"}`)
+		door.Put(t, "database", "mysqli", `{"host": "theirs"}`)
 		check(t, c.SetField("mysqli", "host", confo.StringValue("ours")))
 		check(t, c.SetField("postgres", "host", confo.StringValue("ours")))
 
@@ -249,16 +118,17 @@ func TestConflictWritesNothingOfTheNamespace(t *testing.T) {
 }
 
 func TestDeletedBehindOurBackIsAConflict(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, open func() *confo.Confo, door backdoor) {
+	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
+		open, door := func() *confo.Confo { return b.Open(t) }, b.Door
 		ctx := context.Background()
 		c := open()
 		seedDatabase(t, c)
-		door.del(t, "database", "postgres")
+		door.Delete(t, "database", "postgres")
 		check(t, c.SetField("postgres", "user", confo.StringValue("x")))
 		if err := c.PersistConfig(ctx, "database", "postgres"); !errors.Is(err, confo.ErrConflict) {
 			t.Fatalf("persist of a config deleted by another client: got %v, want ErrConflict", err)
 		}
-		if _, ok := door.get(t, "database", "postgres"); ok {
+		if _, ok := door.Get(t, "database", "postgres"); ok {
 			t.Fatal("the deleted config was written back despite the conflict")
 		}
 		ws, err := c.Workspace(c.Backends().Active)
@@ -270,7 +140,8 @@ func TestDeletedBehindOurBackIsAConflict(t *testing.T) {
 }
 
 func TestReloadKeepsOrDiscardsLocalEdits(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, open func() *confo.Confo, door backdoor) {
+	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
+		open, door := func() *confo.Confo { return b.Open(t) }, b.Door
 		ctx := context.Background()
 		c := open()
 		seedDatabase(t, c)
@@ -278,7 +149,7 @@ func TestReloadKeepsOrDiscardsLocalEdits(t *testing.T) {
 		check(t, err)
 
 		check(t, c.SetField("mysqli", "user", confo.StringValue("mine")))
-		door.put(t, "database", "postgres", `{"user": "theirs"}`)
+		door.Put(t, "database", "postgres", `{"user": "theirs"}`)
 		report, err := c.ReloadWith(ctx, confo.ReloadOptions{})
 		check(t, err)
 		if report.Changed != 1 || report.Conflicts != 0 {
@@ -291,7 +162,7 @@ func TestReloadKeepsOrDiscardsLocalEdits(t *testing.T) {
 			t.Fatalf("reload did not bring their change: user = %s", got)
 		}
 
-		door.put(t, "database", "mysqli", `{"user": "theirs too"}`)
+		door.Put(t, "database", "mysqli", `{"user": "theirs too"}`)
 		_, err = c.ReloadWith(ctx, confo.ReloadOptions{Namespace: "database"})
 		check(t, err)
 		if st := ws.Namespace("database").Config("mysqli").Status(); st != confo.StatusConflict {
@@ -310,14 +181,15 @@ func TestReloadKeepsOrDiscardsLocalEdits(t *testing.T) {
 }
 
 func TestDeleteRenameAndNamespaceLifecycle(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, open func() *confo.Confo, door backdoor) {
+	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
+		open, door := func() *confo.Confo { return b.Open(t) }, b.Door
 		ctx := context.Background()
 		c := open()
 		seedDatabase(t, c)
 		check(t, c.RenameConfig("postgres", "pg"))
 		check(t, c.DeleteField("mysqli", "user"))
 		check(t, c.Persist(ctx))
-		if _, ok := door.get(t, "database", "postgres"); ok {
+		if _, ok := door.Get(t, "database", "postgres"); ok {
 			t.Fatal("renamed config still stored under its old name")
 		}
 		wantStored(t, door, "database", "pg", `{"host": "localhost", "db_name": "sambe_db", "user": "root123"}`)
@@ -333,7 +205,7 @@ func TestDeleteRenameAndNamespaceLifecycle(t *testing.T) {
 
 		check(t, c.DeleteNamespace("database"))
 		check(t, c.Persist(ctx))
-		if _, ok := door.get(t, "database", "mysqli"); ok {
+		if _, ok := door.Get(t, "database", "mysqli"); ok {
 			t.Fatal("deleted namespace's config is still stored")
 		}
 		fresh := open()
@@ -359,12 +231,12 @@ func TestErrorsTellWhatIsMissing(t *testing.T) {
 	if err := c.LoadBackend(context.Background(), "x", confo.BackendRedis, map[string]any{"redis_port": "abc"}); !errors.Is(err, confo.ErrBadCredentials) {
 		t.Fatalf("LoadBackend with a bad port: %v", err)
 	}
-	if err := c.LoadBackend(context.Background(), "x", confo.BackendRedis, map[string]any{"redis_host": "127.0.0.1", "redis_port": redistest.ClosedPort(t)}); !errors.Is(err, confo.ErrUnreachable) {
+	if err := c.LoadBackend(context.Background(), "x", confo.BackendRedis, map[string]any{"redis_host": "127.0.0.1", "redis_port": redisserver.FreePort(t)}); !errors.Is(err, confo.ErrUnreachable) {
 		t.Fatalf("LoadBackend of a closed port: %v", err)
 	}
 
-	forEachBackend(t, func(t *testing.T, open func() *confo.Confo, door backdoor) {
-		c := open()
+	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
+		c := b.Open(t)
 		if _, err := c.Get("x"); !errors.Is(err, confo.ErrNoNamespace) {
 			t.Fatalf("Get without a namespace: %v", err)
 		}
@@ -385,7 +257,7 @@ func TestErrorsTellWhatIsMissing(t *testing.T) {
 			t.Fatalf("CreateNamespace of an existing namespace: %v", err)
 		}
 		// Only Redis keeps namespace lists and configs in one keyspace.
-		_, redisKeys := door.(redisDoor)
+		redisKeys := b.Type == confo.BackendRedis
 		if err := c.CreateNamespace("database-mysqli"); redisKeys != errors.Is(err, confo.ErrInvalidName) {
 			t.Fatalf("a namespace whose list key is a config's key: %v", err)
 		}

@@ -23,9 +23,9 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	atExit(srv.stop)
-	progress("redis-server %s on %s", m.redisVersion, srv.addr)
-	raw := redis.NewClient(&redis.Options{Addr: srv.addr, ReadTimeout: time.Minute, WriteTimeout: time.Minute, PoolSize: 4})
+	atExit(func() { srv.Stop() })
+	progress("redis-server %s on %s", m.redisVersion, srv.Addr)
+	raw := redis.NewClient(&redis.Options{Addr: srv.Addr, ReadTimeout: time.Minute, WriteTimeout: time.Minute, PoolSize: 4})
 	defer raw.Close()
 
 	var rows, scaling []row
@@ -38,7 +38,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		if size == largest {
 			mp = &mem
 		}
-		res, err := measureReload(ctx, o, raw, srv.addr, size, mp)
+		res, err := measureReload(ctx, o, raw, srv.Addr, size, mp)
 		if err != nil {
 			return fmt.Errorf("reload %s: %w", sizeLabel(size), err)
 		}
@@ -109,7 +109,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		sizeLabel(mem.size), fmtBytes(mem.usedDataset), ratio(float64(mem.heap), float64(mem.usedDataset))))
 
 	if o.persistN > 0 {
-		p, err := measurePersist(ctx, o, raw, srv.addr, o.persistN)
+		p, err := measurePersist(ctx, o, raw, srv.Addr, o.persistN)
 		if err != nil {
 			return fmt.Errorf("persist: %w", err)
 		}

@@ -61,8 +61,8 @@ func measureUI(ctx context.Context, o options) ([]row, []string) {
 	}
 	var out []row
 	var notes []string
-	if _, err := os.Stat(filepath.Join(root, "tui_bench_test.go")); err != nil {
-		out = append(out, uiRowsSkipped("tui_bench_test.go is missing")[:2]...)
+	if _, err := os.Stat(filepath.Join(root, "ui", "bench_test.go")); err != nil {
+		out = append(out, uiRowsSkipped("ui/bench_test.go is missing")[:2]...)
 	} else {
 		fig, err := runUIFigures(ctx, o, root)
 		if err != nil {

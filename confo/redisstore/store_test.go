@@ -10,10 +10,11 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/confo-dev/confo/confo/store"
-	"github.com/confo-dev/confo/internal/redistest"
+	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
 
 // redisFixture is what Python's json.dumps writes for a config with a float
@@ -195,7 +196,7 @@ func (r rawClient) want(kv ...string) {
 // redis-server, each fresh and empty.
 func forEachServer(t *testing.T, test func(t *testing.T, addr string, raw rawClient)) {
 	t.Helper()
-	for _, server := range redistest.Servers() {
+	for _, server := range redisserver.Kinds() {
 		t.Run(server.Name, func(t *testing.T) {
 			addr := server.Start(t)
 			c := redis.NewClient(&redis.Options{Addr: addr})
@@ -312,7 +313,7 @@ func TestRedisOpenRefusesAMalformedRegistry(t *testing.T) {
 }
 
 func TestRedisReportsUnreachableServers(t *testing.T) {
-	addr := fmt.Sprintf("127.0.0.1:%d", redistest.ClosedPort(t))
+	addr := fmt.Sprintf("127.0.0.1:%d", redisserver.FreePort(t))
 	_, err := Open(t.Context(), Config{Addr: addr})
 	var unreachable *store.UnreachableError
 	if !errors.Is(err, store.ErrUnreachable) || !errors.As(err, &unreachable) || !strings.Contains(err.Error(), addr) {
@@ -320,7 +321,7 @@ func TestRedisReportsUnreachableServers(t *testing.T) {
 	}
 
 	// A server that goes away after the open.
-	mini := redistest.Miniredis(t)
+	mini := miniredis.RunT(t)
 	addr = mini.Addr()
 	s := openTestRedis(t, Config{Addr: addr})
 	mini.Close()
@@ -339,17 +340,17 @@ func TestRedisReportsAuthFailures(t *testing.T) {
 		start      func(t *testing.T) string
 	}{
 		{"miniredis default user", "", func(t *testing.T) string {
-			m := redistest.Miniredis(t)
+			m := miniredis.RunT(t)
 			m.RequireAuth("s3cret")
 			return m.Addr()
 		}},
 		{"miniredis ACL user", "ops", func(t *testing.T) string {
-			m := redistest.Miniredis(t)
+			m := miniredis.RunT(t)
 			m.RequireUserAuth("ops", "s3cret")
 			return m.Addr()
 		}},
-		{"redis-server requirepass", "", func(t *testing.T) string { return redistest.StartWithPassword(t, "default", "s3cret") }},
-		{"redis-server ACL user", "ops", func(t *testing.T) string { return redistest.StartWithPassword(t, "ops", "s3cret") }},
+		{"redis-server requirepass", "", func(t *testing.T) string { return redisserver.RedisWithPassword(t, "default", "s3cret") }},
+		{"redis-server ACL user", "ops", func(t *testing.T) string { return redisserver.RedisWithPassword(t, "ops", "s3cret") }},
 	} {
 		t.Run(server.name, func(t *testing.T) {
 			addr := server.start(t)

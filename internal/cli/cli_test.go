@@ -12,7 +12,7 @@ import (
 	"github.com/alicebob/miniredis/v2"
 
 	"github.com/confo-dev/confo/confo"
-	"github.com/confo-dev/confo/internal/redistest"
+	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
 
 type cliResult struct {
@@ -53,7 +53,7 @@ func plantSeed(t *testing.T, m *miniredis.Miniredis) {
 }
 
 func TestCLIGetPrintsStoredBytes(t *testing.T) {
-	m := redistest.Miniredis(t)
+	m := miniredis.RunT(t)
 	plantSeed(t, m)
 	url := "redis://" + m.Addr()
 
@@ -77,7 +77,7 @@ func TestCLIGetPrintsStoredBytes(t *testing.T) {
 }
 
 func TestCLISetKeepsTypesAndTouchesOneConfig(t *testing.T) {
-	m := redistest.Miniredis(t)
+	m := miniredis.RunT(t)
 	plantSeed(t, m)
 	url := "redis://" + m.Addr()
 	for _, tc := range []struct{ field, value, want string }{
@@ -104,7 +104,7 @@ func TestCLISetKeepsTypesAndTouchesOneConfig(t *testing.T) {
 }
 
 func TestCLIExportImportRoundTrip(t *testing.T) {
-	src := redistest.Miniredis(t)
+	src := miniredis.RunT(t)
 	plantSeed(t, src)
 	exported := runCLI(t, "", "--redis", "redis://"+src.Addr(), "export").want(t, exitOK).stdout
 
@@ -112,7 +112,7 @@ func TestCLIExportImportRoundTrip(t *testing.T) {
 	if err := os.WriteFile(file, []byte(exported), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dst := redistest.Miniredis(t)
+	dst := miniredis.RunT(t)
 	runCLI(t, "", "--redis", "redis://"+dst.Addr(), "import", file).want(t, exitOK)
 	again := runCLI(t, "", "--redis", "redis://"+dst.Addr(), "export").want(t, exitOK).stdout
 	// Import writes what it stores the way Python does; the compact
@@ -144,7 +144,7 @@ func TestCLIConflictExitStatus(t *testing.T) {
 }
 
 func TestCLIImportUpdatesExistingConfigs(t *testing.T) {
-	m := redistest.Miniredis(t)
+	m := miniredis.RunT(t)
 	plantSeed(t, m)
 	runCLI(t, `{"database": {"mysqli": {"host": "imported"}}}`, "--redis", "redis://"+m.Addr(), "import", "-").want(t, exitOK)
 	if got, _ := m.Get("database-mysqli"); got != `{"host": "imported"}` {
@@ -166,7 +166,7 @@ func TestCLIUsageAndOperationalErrors(t *testing.T) {
 	runCLI(t, "", "--redis", "http://x", "namespaces").want(t, exitUsage)
 	runCLI(t, "", "-h").want(t, exitOK)
 
-	port := redistest.ClosedPort(t)
+	port := redisserver.FreePort(t)
 	r = runCLI(t, "", "--redis", fmt.Sprintf("redis://u:s3cret@127.0.0.1:%d", port), "--timeout", "1s", "namespaces").want(t, exitError)
 	if !strings.Contains(r.stderr, fmt.Sprintf("127.0.0.1:%d", port)) || strings.Contains(r.stderr, "s3cret") {
 		t.Fatalf("unreachable server: want the address and no password, got %q", r.stderr)
@@ -179,7 +179,7 @@ func TestCLIUsageAndOperationalErrors(t *testing.T) {
 }
 
 func TestCLIPasswordFromEnvironment(t *testing.T) {
-	m := redistest.Miniredis(t)
+	m := miniredis.RunT(t)
 	m.RequireAuth("s3cret")
 	plantSeed(t, m)
 	url := "redis://" + m.Addr()

@@ -20,7 +20,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/confo-dev/confo/internal/redistest"
+	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
 
 const (
@@ -102,7 +102,7 @@ func TestEndToEndTmux(t *testing.T) {
 	// Another client (redis-cli) changes postgres; r reloads the namespace.
 	const postgres2 = `{"host": "db2.internal", "db_name": "sambe_db", "user": "root123"}`
 	host, port, _ := strings.Cut(e.rdb.Options().Addr, ":")
-	if out, err := exec.Command(redistest.RequireTool(t, "redis-cli"), "-h", host, "-p", port, "SET", "database-postgres", postgres2).CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "OK" {
+	if out, err := exec.Command(redisserver.RequireTool(t, "redis-cli"), "-h", host, "-p", port, "SET", "database-postgres", postgres2).CombinedOutput(); err != nil || strings.TrimSpace(string(out)) != "OK" {
 		e.fatalf("redis-cli SET database-postgres: %v: %s", err, out)
 	}
 	send(t, e.sock, "r")
@@ -181,10 +181,10 @@ func startE2E(t *testing.T) *e2e {
 	if testing.Short() {
 		t.Skip("end-to-end test: skipped with -short")
 	}
-	tmux := redistest.RequireTool(t, "tmux")
+	tmux := redisserver.RequireTool(t, "tmux")
 	bin := buildConfo(t)
 
-	addr := redistest.Start(t)
+	addr := redisserver.Redis(t)
 	rdb := redis.NewClient(&redis.Options{Addr: addr})
 	t.Cleanup(func() { rdb.Close() })
 	ctx := context.Background()

@@ -1,4 +1,4 @@
-package confotest
+package redisserver
 
 import (
 	"context"
@@ -32,13 +32,13 @@ func (c *Cluster) MigrateSlot(ctx context.Context, slot int, from, to *Server) e
 // keys, so a test can work against the half-migrated slot before Finish.
 func (c *Cluster) BeginMigration(ctx context.Context, slot int, from, to *Server, moveKeys int) (*Migration, error) {
 	if c.ids[from] == "" || c.ids[to] == "" || from == to {
-		return nil, fmt.Errorf("confotest: migrate slot %d: from and to must be two nodes of this cluster", slot)
+		return nil, fmt.Errorf("redisserver: migrate slot %d: from and to must be two nodes of this cluster", slot)
 	}
 	if err := to.do(ctx, "CLUSTER", "SETSLOT", slot, "IMPORTING", c.ids[from]).Err(); err != nil {
-		return nil, fmt.Errorf("confotest: CLUSTER SETSLOT %d IMPORTING on %s: %w", slot, to.Addr, err)
+		return nil, fmt.Errorf("redisserver: CLUSTER SETSLOT %d IMPORTING on %s: %w", slot, to.Addr, err)
 	}
 	if err := from.do(ctx, "CLUSTER", "SETSLOT", slot, "MIGRATING", c.ids[to]).Err(); err != nil {
-		return nil, fmt.Errorf("confotest: CLUSTER SETSLOT %d MIGRATING on %s: %w", slot, from.Addr, err)
+		return nil, fmt.Errorf("redisserver: CLUSTER SETSLOT %d MIGRATING on %s: %w", slot, from.Addr, err)
 	}
 	m := &Migration{Slot: slot, From: from, To: to, c: c}
 	if moveKeys > 0 {
@@ -60,7 +60,7 @@ func (m *Migration) MoveKeys(ctx context.Context, n int) (int, error) {
 		}
 		keys, err := m.From.do(ctx, "CLUSTER", "GETKEYSINSLOT", m.Slot, batch).StringSlice()
 		if err != nil {
-			return moved, fmt.Errorf("confotest: CLUSTER GETKEYSINSLOT %d on %s: %w", m.Slot, m.From.Addr, err)
+			return moved, fmt.Errorf("redisserver: CLUSTER GETKEYSINSLOT %d on %s: %w", m.Slot, m.From.Addr, err)
 		}
 		if len(keys) == 0 {
 			break
@@ -72,7 +72,7 @@ func (m *Migration) MoveKeys(ctx context.Context, n int) (int, error) {
 			args = append(args, k)
 		}
 		if err := m.From.do(ctx, args...).Err(); err != nil {
-			return moved, fmt.Errorf("confotest: MIGRATE %d keys of slot %d from %s to %s: %w", len(keys), m.Slot, m.From.Addr, m.To.Addr, err)
+			return moved, fmt.Errorf("redisserver: MIGRATE %d keys of slot %d from %s to %s: %w", len(keys), m.Slot, m.From.Addr, m.To.Addr, err)
 		}
 		moved += len(keys)
 	}
@@ -107,7 +107,7 @@ func (m *Migration) Finish(ctx context.Context) error {
 	}
 	nodes, err := m.c.nodesOf(ctx, m.To)
 	if err != nil {
-		return fmt.Errorf("confotest: %w", err)
+		return fmt.Errorf("redisserver: %w", err)
 	}
 	for _, n := range nodes {
 		s := m.c.byAddr(n.addr)
@@ -122,7 +122,7 @@ func (m *Migration) Finish(ctx context.Context) error {
 
 func (m *Migration) setNode(ctx context.Context, s *Server, id string) error {
 	if err := s.do(ctx, "CLUSTER", "SETSLOT", m.Slot, "NODE", id).Err(); err != nil {
-		return fmt.Errorf("confotest: CLUSTER SETSLOT %d NODE %s on %s: %w", m.Slot, m.To.Addr, s.Addr, err)
+		return fmt.Errorf("redisserver: CLUSTER SETSLOT %d NODE %s on %s: %w", m.Slot, m.To.Addr, s.Addr, err)
 	}
 	return nil
 }

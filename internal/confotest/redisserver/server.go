@@ -1,11 +1,11 @@
-// Package confotest starts real Redis topologies for tests and for the
+// Package redisserver starts real Redis topologies for tests and for the
 // benchmark driver: a standalone server, a Redis Cluster and a Sentinel
 // group, all from the redis-server on PATH, on free loopback ports, with
 // persistence off and each server in its own temporary directory.
 //
 // The Start functions need no testing.T; the wrappers in testing.go add
 // t.Cleanup and skip when redis-server is missing.
-package confotest
+package redisserver
 
 import (
 	"bufio"
@@ -90,7 +90,7 @@ func start(ctx context.Context, opts ServerOptions, sp spec) (*Server, error) {
 	if bin == "" {
 		var err error
 		if bin, err = exec.LookPath("redis-server"); err != nil {
-			return nil, fmt.Errorf("confotest: %w", ErrNoRedis)
+			return nil, fmt.Errorf("redisserver: %w", ErrNoRedis)
 		}
 	}
 	ctx, cancel := withDefaultTimeout(ctx, startTimeout)
@@ -118,9 +118,9 @@ func start(ctx context.Context, opts ServerOptions, sp spec) (*Server, error) {
 }
 
 func launch(ctx context.Context, bin string, port int, opts ServerOptions, sp spec) (*Server, error) {
-	dir, err := os.MkdirTemp("", "confotest-redis-")
+	dir, err := os.MkdirTemp("", "redisserver-")
 	if err != nil {
-		return nil, fmt.Errorf("confotest: temp dir for redis-server: %w", err)
+		return nil, fmt.Errorf("redisserver: temp dir for redis-server: %w", err)
 	}
 	s := &Server{
 		Addr:    net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
@@ -136,7 +136,7 @@ func launch(ctx context.Context, bin string, port int, opts ServerOptions, sp sp
 	lines := append(baseConfig(port, dir, opts), sp.conf...)
 	if err := os.WriteFile(conf, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("confotest: write %s: %w", conf, err)
+		return nil, fmt.Errorf("redisserver: write %s: %w", conf, err)
 	}
 	args := []string{conf}
 	if sp.sentinel {
@@ -147,7 +147,7 @@ func launch(ctx context.Context, bin string, port int, opts ServerOptions, sp sp
 	logFile, err := os.Create(s.logPath)
 	if err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("confotest: %w", err)
+		return nil, fmt.Errorf("redisserver: %w", err)
 	}
 	defer logFile.Close()
 	s.cmd = exec.Command(bin, append(args, opts.Args...)...)
@@ -156,16 +156,16 @@ func launch(ctx context.Context, bin string, port int, opts ServerOptions, sp sp
 	s.cmd.SysProcAttr = sysProcAttr()
 	if err := s.cmd.Start(); err != nil {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("confotest: start %s: %w", bin, err)
+		return nil, fmt.Errorf("redisserver: start %s: %w", bin, err)
 	}
 	go func() { s.cmd.Wait(); close(s.exited) }()
 	if err := s.waitReady(ctx); err != nil {
 		tail := s.logTail()
 		s.Stop()
 		if errors.Is(err, errPortTaken) || strings.Contains(tail, "Address already in use") {
-			return nil, fmt.Errorf("confotest: redis-server on %s: %w", s.Addr, errPortTaken)
+			return nil, fmt.Errorf("redisserver: redis-server on %s: %w", s.Addr, errPortTaken)
 		}
-		return nil, fmt.Errorf("confotest: redis-server on %s: %w; log: %s", s.Addr, err, tail)
+		return nil, fmt.Errorf("redisserver: redis-server on %s: %w; log: %s", s.Addr, err, tail)
 	}
 	return s, nil
 }
@@ -289,7 +289,7 @@ func (s *Server) do(ctx context.Context, args ...any) *redis.Cmd {
 	if s.stopped {
 		s.mu.Unlock()
 		cmd := redis.NewCmd(ctx, args...)
-		cmd.SetErr(fmt.Errorf("confotest: redis-server on %s is stopped", s.Addr))
+		cmd.SetErr(fmt.Errorf("redisserver: redis-server on %s is stopped", s.Addr))
 		return cmd
 	}
 	if s.admin == nil {
@@ -330,7 +330,7 @@ func (s *Server) Stop() error {
 		s.finalLog = s.readLog()
 		s.stopped = true
 		if err := os.RemoveAll(s.Dir); err != nil {
-			s.stopErr = fmt.Errorf("confotest: redis-server on %s: %w", s.Addr, err)
+			s.stopErr = fmt.Errorf("redisserver: redis-server on %s: %w", s.Addr, err)
 		}
 	})
 	return s.stopErr

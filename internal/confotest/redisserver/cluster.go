@@ -1,4 +1,4 @@
-package confotest
+package redisserver
 
 import (
 	"context"
@@ -73,13 +73,13 @@ func (c *Cluster) form(ctx context.Context, replicas int) error {
 	for i, s := range c.Nodes {
 		id, err := s.do(ctx, "CLUSTER", "MYID").Text()
 		if err != nil {
-			return fmt.Errorf("confotest: CLUSTER MYID on %s: %w", s.Addr, err)
+			return fmt.Errorf("redisserver: CLUSTER MYID on %s: %w", s.Addr, err)
 		}
 		c.ids[s] = id
 		// Distinct epochs from the start spare the nodes resolving an
 		// epoch collision one bump at a time.
 		if err := s.do(ctx, "CLUSTER", "SET-CONFIG-EPOCH", i+1).Err(); err != nil {
-			return fmt.Errorf("confotest: CLUSTER SET-CONFIG-EPOCH on %s: %w", s.Addr, err)
+			return fmt.Errorf("redisserver: CLUSTER SET-CONFIG-EPOCH on %s: %w", s.Addr, err)
 		}
 	}
 	for i, s := range c.Masters() {
@@ -90,7 +90,7 @@ func (c *Cluster) form(ctx context.Context, replicas int) error {
 			args = append(args, slot)
 		}
 		if err := s.do(ctx, args...).Err(); err != nil {
-			return fmt.Errorf("confotest: CLUSTER ADDSLOTS %d-%d on %s: %w", lo, hi, s.Addr, err)
+			return fmt.Errorf("redisserver: CLUSTER ADDSLOTS %d-%d on %s: %w", lo, hi, s.Addr, err)
 		}
 	}
 	// Each replica meets its master first and becomes its replica before
@@ -100,14 +100,14 @@ func (c *Cluster) form(ctx context.Context, replicas int) error {
 	for i, s := range c.Masters() {
 		for _, o := range c.Masters()[:i] {
 			if err := s.do(ctx, "CLUSTER", "MEET", "127.0.0.1", o.Port).Err(); err != nil {
-				return fmt.Errorf("confotest: CLUSTER MEET %s on %s: %w", o.Addr, s.Addr, err)
+				return fmt.Errorf("redisserver: CLUSTER MEET %s on %s: %w", o.Addr, s.Addr, err)
 			}
 		}
 	}
 	for i, r := range c.Replicas() {
 		m := c.Nodes[i/replicas]
 		if err := r.do(ctx, "CLUSTER", "MEET", "127.0.0.1", m.Port).Err(); err != nil {
-			return fmt.Errorf("confotest: CLUSTER MEET %s on %s: %w", m.Addr, r.Addr, err)
+			return fmt.Errorf("redisserver: CLUSTER MEET %s on %s: %w", m.Addr, r.Addr, err)
 		}
 		if err := waitFor(ctx, "a replica to meet its master", func(ctx context.Context) error {
 			nodes, err := c.nodesOf(ctx, r)
@@ -122,7 +122,7 @@ func (c *Cluster) form(ctx context.Context, replicas int) error {
 			return err
 		}
 		if err := r.do(ctx, "CLUSTER", "REPLICATE", c.ids[m]).Err(); err != nil {
-			return fmt.Errorf("confotest: CLUSTER REPLICATE %s on %s: %w", m.Addr, r.Addr, err)
+			return fmt.Errorf("redisserver: CLUSTER REPLICATE %s on %s: %w", m.Addr, r.Addr, err)
 		}
 	}
 	// allMet has every node meet those it does not know yet.
@@ -309,7 +309,7 @@ func (c *Cluster) KeySlot(ctx context.Context, key string) (int, error) {
 	}
 	slot, err := s.do(ctx, "CLUSTER", "KEYSLOT", key).Int()
 	if err != nil {
-		return 0, fmt.Errorf("confotest: CLUSTER KEYSLOT on %s: %w", s.Addr, err)
+		return 0, fmt.Errorf("redisserver: CLUSTER KEYSLOT on %s: %w", s.Addr, err)
 	}
 	return slot, nil
 }
@@ -332,17 +332,17 @@ func (c *Cluster) SlotOwner(ctx context.Context, slot int) (*Server, error) {
 	}
 	nodes, err := c.nodesOf(ctx, s)
 	if err != nil {
-		return nil, fmt.Errorf("confotest: %w", err)
+		return nil, fmt.Errorf("redisserver: %w", err)
 	}
 	for _, n := range nodes {
 		if n.is("master") && n.owns(slot) {
 			if m := c.byAddr(n.addr); m != nil {
 				return m, nil
 			}
-			return nil, fmt.Errorf("confotest: slot %d is on %s, which this cluster did not start", slot, n.addr)
+			return nil, fmt.Errorf("redisserver: slot %d is on %s, which this cluster did not start", slot, n.addr)
 		}
 	}
-	return nil, fmt.Errorf("confotest: no master serves slot %d in the view of %s", slot, s.Addr)
+	return nil, fmt.Errorf("redisserver: no master serves slot %d in the view of %s", slot, s.Addr)
 }
 
 func (c *Cluster) byAddr(addr string) *Server {
@@ -360,7 +360,7 @@ func (c *Cluster) anyRunning() (*Server, error) {
 			return s, nil
 		}
 	}
-	return nil, errors.New("confotest: no cluster node is running")
+	return nil, errors.New("redisserver: no cluster node is running")
 }
 
 // Stop stops every node; it is safe to call more than once.

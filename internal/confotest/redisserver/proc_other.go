@@ -1,6 +1,6 @@
 //go:build !linux
 
-package confotest
+package redisserver
 
 import "syscall"
 

@@ -1,4 +1,4 @@
-package confotest
+package redisserver
 
 import (
 	"context"
@@ -19,11 +19,11 @@ func waitFor(ctx context.Context, what string, check func(context.Context) error
 			return nil
 		}
 		if p, ok := err.(permanent); ok {
-			return fmt.Errorf("confotest: %w", p.error)
+			return fmt.Errorf("redisserver: %w", p.error)
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("confotest: waiting for %s: %w (last: %v)", what, ctx.Err(), err)
+			return fmt.Errorf("redisserver: waiting for %s: %w (last: %v)", what, ctx.Err(), err)
 		case <-time.After(delay):
 		}
 		delay = min(delay*2, 100*time.Millisecond)

@@ -1,4 +1,4 @@
-package confotest
+package redisserver
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package confotest
+package redisserver
 
 import (
 	"fmt"
@@ -25,7 +25,7 @@ func pickPorts(n int, bus bool) ([]int, error) {
 	var ports []int
 	for tries := 0; len(ports) < n; tries++ {
 		if tries == 1000 {
-			return nil, fmt.Errorf("confotest: no free loopback port in %d-%d", portLow, portHigh-1)
+			return nil, fmt.Errorf("redisserver: no free loopback port in %d-%d", portLow, portHigh-1)
 		}
 		p := portLow + rand.IntN(portHigh-portLow)
 		if slices.Contains(ports, p) || !free(p) || bus && !free(p+busOffset) {

@@ -1,4 +1,4 @@
-package confotest
+package redisserver
 
 import (
 	"context"
@@ -24,7 +24,7 @@ func (g *SentinelGroup) Failover(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if old != g.Master.Addr {
-		return "", fmt.Errorf("confotest: failover: sentinels report master %s, expected %s", old, g.Master.Addr)
+		return "", fmt.Errorf("redisserver: failover: sentinels report master %s, expected %s", old, g.Master.Addr)
 	}
 	// Replication is asynchronous: without this, a write made just before
 	// Failover could be lost with the old master's data.
@@ -70,7 +70,7 @@ func (g *SentinelGroup) driveFailover(ctx context.Context, old string) error {
 		}
 	}
 	if s == nil {
-		return errors.New("confotest: failover: no sentinel is running")
+		return errors.New("redisserver: failover: no sentinel is running")
 	}
 	return waitFor(ctx, "a sentinel to fail over", func(ctx context.Context) error {
 		m, err := sentinelMap(s.do(ctx, "SENTINEL", "MASTER", g.MasterName).Slice())
@@ -128,7 +128,7 @@ func (g *SentinelGroup) AwaitFailover(ctx context.Context, old string) (string, 
 	}
 	oldM, newM := g.Master, g.Replica
 	if newM.Addr != addr {
-		return "", fmt.Errorf("confotest: failover: sentinels report master %s, expected %s", addr, newM.Addr)
+		return "", fmt.Errorf("redisserver: failover: sentinels report master %s, expected %s", addr, newM.Addr)
 	}
 	if err := waitFor(ctx, "the new master to accept writes", func(ctx context.Context) error {
 		return acceptsWrites(ctx, newM)
@@ -137,7 +137,7 @@ func (g *SentinelGroup) AwaitFailover(ctx context.Context, old string) (string, 
 	}
 	if oldM.Running() {
 		if err := oldM.do(ctx, "REPLICAOF", "127.0.0.1", newM.Port).Err(); err != nil {
-			return "", fmt.Errorf("confotest: REPLICAOF %s on %s: %w", addr, oldM.Addr, err)
+			return "", fmt.Errorf("redisserver: REPLICAOF %s on %s: %w", addr, oldM.Addr, err)
 		}
 		if err := waitFor(ctx, "the old master to sync as a replica", func(ctx context.Context) error {
 			return linkUp(ctx, oldM)
@@ -157,7 +157,7 @@ func acceptsWrites(ctx context.Context, s *Server) error {
 	if err != nil || len(role) == 0 || role[0] != "master" {
 		return fmt.Errorf("%s does not answer ROLE as master: %v %v", s.Addr, role, err)
 	}
-	if err := s.do(ctx, "DEL", "confotest:failover-probe").Err(); err != nil {
+	if err := s.do(ctx, "DEL", "redisserver:failover-probe").Err(); err != nil {
 		return fmt.Errorf("%s refuses a write: %w", s.Addr, err)
 	}
 	return nil

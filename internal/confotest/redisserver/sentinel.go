@@ -1,4 +1,4 @@
-package confotest
+package redisserver
 
 import (
 	"context"
@@ -246,13 +246,13 @@ func (g *SentinelGroup) CurrentMaster(ctx context.Context) (string, error) {
 			return g.masterSeenBy(ctx, s)
 		}
 	}
-	return "", errors.New("confotest: no sentinel is running")
+	return "", errors.New("redisserver: no sentinel is running")
 }
 
 func (g *SentinelGroup) masterSeenBy(ctx context.Context, s *Server) (string, error) {
 	addr, err := s.do(ctx, "SENTINEL", "GET-MASTER-ADDR-BY-NAME", g.MasterName).StringSlice()
 	if err != nil || len(addr) != 2 {
-		return "", fmt.Errorf("confotest: SENTINEL GET-MASTER-ADDR-BY-NAME on %s: %v %v", s.Addr, addr, err)
+		return "", fmt.Errorf("redisserver: SENTINEL GET-MASTER-ADDR-BY-NAME on %s: %v %v", s.Addr, addr, err)
 	}
 	return addr[0] + ":" + addr[1], nil
 }
