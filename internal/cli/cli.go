@@ -173,7 +173,11 @@ func Run(ctx context.Context, env Env) int {
 		return exitUsage
 	}
 	if len(positional) == 0 {
-		return report(stderr, runTUI(ctx, opts, env.Keys, stderr))
+		in, err := tuiStart(ctx, opts, env, stderr)
+		if err != nil {
+			return report(stderr, err)
+		}
+		return report(stderr, runTUI(ctx, in))
 	}
 	cmd, ok := commands[positional[0]]
 	if !ok {
@@ -251,4 +255,25 @@ func pickBackend(specs []session.Spec, name string) (session.Spec, error) {
 		}
 	}
 	return session.Spec{}, usagef("--backend %q: no such backend (give it with --redis %s=URL or --dir %s=PATH)", name, name, name)
+}
+
+// tuiStart fills the terminal UI's input from the flags: the backends they
+// name, or the embedded demo.
+func tuiStart(ctx context.Context, opts options, env Env, stderr io.Writer) (tuiInput, error) {
+	in := tuiInput{
+		Specs:   opts.backends,
+		Session: session.Options{Prefix: opts.prefix, Discover: opts.discover, ReadOnly: opts.readonly, Timeout: opts.timeout},
+		Keys:    env.Keys,
+		Timeout: opts.timeout,
+		Stderr:  stderr,
+	}
+	if len(in.Specs) == 0 {
+		d, specs, err := session.DemoSpecs(ctx)
+		if err != nil {
+			return tuiInput{}, err
+		}
+		fmt.Fprintf(stderr, "confo: no --redis or --dir given: using the embedded demo Redis at %s (changes are lost on exit)\n", d.Addr())
+		in.Demo, in.Specs = d, specs
+	}
+	return in, nil
 }

@@ -4,15 +4,39 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/confo-dev/confo/internal/configfile"
+	"github.com/confo-dev/confo/internal/demo"
+	"github.com/confo-dev/confo/internal/session"
 	"github.com/confo-dev/confo/ui"
 )
 
+// tuiInput is everything the terminal UI starts from: the backends to open
+// and the user's settings. The command line (flags and config file) fills
+// it; runTUI owns what happens next.
+type tuiInput struct {
+	Specs   []session.Spec
+	Session session.Options
+	// Demo is set when Specs are the embedded demo's; runTUI closes it.
+	Demo *demo.Demo
+	Keys ui.KeyMap
+	// KeyBindings and Theme are the config file's [keys] and [theme].
+	KeyBindings map[string][]string
+	Theme       configfile.Theme
+	// Timeout bounds each load and commit.
+	Timeout time.Duration
+	Stderr  io.Writer
+}
+
 // runTUI opens every backend and runs the terminal UI over them.
-func runTUI(ctx context.Context, opts options, keys ui.KeyMap, stderr io.Writer) error {
-	sess, err := openSession(ctx, opts, stderr, false)
+func runTUI(ctx context.Context, in tuiInput) error {
+	if in.Demo != nil {
+		defer in.Demo.Close()
+	}
+	sess, err := session.Open(ctx, in.Specs, in.Session)
 	if err != nil {
 		return err
 	}
@@ -24,7 +48,7 @@ func runTUI(ctx context.Context, opts options, keys ui.KeyMap, stderr io.Writer)
 	// Quitting cancels what is still in flight: the commands run under ctx.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	app := ui.New(backends, keys, ui.Options{Context: ctx, Timeout: opts.timeout})
+	app := ui.New(backends, in.Keys, ui.Options{Context: ctx, Timeout: in.Timeout})
 	if _, err := tea.NewProgram(app, tea.WithContext(ctx)).Run(); err != nil {
 		return fmt.Errorf("terminal UI: %w", err)
 	}
