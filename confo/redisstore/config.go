@@ -5,6 +5,7 @@
 package redisstore
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -23,6 +24,9 @@ type Config struct {
 	TLS                bool
 	TLSInsecure        bool
 	TLSServerName      string
+	// TLSFiles are the PEM files of a private CA and a client certificate
+	// (tls.go); empty means the system's roots and no client certificate.
+	TLSFiles TLSFiles
 	// Prefix is put in front of every key, so one database can hold
 	// several Confo trees or other data.
 	Prefix   string
@@ -45,6 +49,23 @@ func (c Config) String() string {
 
 const redisURLForm = "redis://[user[:pass]@]host[:port][/db][?prefix=P], or rediss:// for TLS"
 
+// ErrBadURL is a Redis URL that cannot be used: its scheme, port, database
+// or parameters. It is also store.ErrBadCredentials, the category under
+// which the Python API's credentials (redis_url) report it.
+var ErrBadURL = errors.New("bad Redis URL")
+
+// urlError is one problem with a Redis URL; its text never quotes the URL,
+// which may hold a password.
+type urlError struct{ reason string }
+
+func (e *urlError) Error() string { return ErrBadURL.Error() + ": " + e.reason }
+
+func (e *urlError) Unwrap() []error { return []error{ErrBadURL, store.ErrBadCredentials} }
+
+func badURL(format string, args ...any) error {
+	return &urlError{reason: fmt.Sprintf(format, args...)}
+}
+
 // ParseURL reads the redis:// or rediss:// form. Errors never repeat
 // the URL, since it may hold a password.
 func ParseURL(raw string) (Config, error) {
@@ -52,11 +73,11 @@ func ParseURL(raw string) (Config, error) {
 		// A Redis URL has no fragment: this is an unescaped '#', most
 		// likely in a password, which would otherwise be cut short or
 		// fail with a puzzling message about the port.
-		return Config{}, fmt.Errorf("%w: the Redis URL contains '#'; write it as %%23 in a password or prefix", store.ErrBadCredentials)
+		return Config{}, badURL("it contains '#'; write it as %%23 in a password or prefix")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return Config{}, fmt.Errorf("%w: cannot parse the Redis URL (want %s)", store.ErrBadCredentials, redisURLForm)
+		return Config{}, badURL("cannot parse it (want %s)", redisURLForm)
 	}
 	var cfg Config
 	switch u.Scheme {
@@ -64,10 +85,10 @@ func ParseURL(raw string) (Config, error) {
 	case "rediss":
 		cfg.TLS = true
 	default:
-		return Config{}, fmt.Errorf("%w: URL scheme %q (want %s)", store.ErrBadCredentials, u.Scheme, redisURLForm)
+		return Config{}, badURL("scheme %q (want %s)", u.Scheme, redisURLForm)
 	}
 	if u.Opaque != "" {
-		return Config{}, fmt.Errorf("%w: the Redis URL lacks the // after %q (want %s)", store.ErrBadCredentials, u.Scheme+":", redisURLForm)
+		return Config{}, badURL("it lacks the // after %q (want %s)", u.Scheme+":", redisURLForm)
 	}
 	host, port := u.Hostname(), u.Port()
 	if host == "" {
@@ -76,8 +97,8 @@ func ParseURL(raw string) (Config, error) {
 	if port == "" {
 		port = "6379"
 	}
-	if err := checkPort(port); err != nil {
-		return Config{}, err
+	if reason := checkPort(port); reason != "" {
+		return Config{}, badURL("%s", reason)
 	}
 	cfg.Addr = net.JoinHostPort(host, port)
 	cfg.TLSServerName = host
@@ -88,31 +109,32 @@ func ParseURL(raw string) (Config, error) {
 	if db := strings.Trim(u.Path, "/"); db != "" {
 		n, err := strconv.Atoi(db)
 		if err != nil || n < 0 {
-			return Config{}, fmt.Errorf("%w: database %q is not a number", store.ErrBadCredentials, db)
+			return Config{}, badURL("database %q is not a number", db)
 		}
 		cfg.DB = n
 	}
 	query, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
-		return Config{}, fmt.Errorf("%w: cannot parse the Redis URL's parameters (want %s)", store.ErrBadCredentials, redisURLForm)
+		return Config{}, badURL("cannot parse its parameters (want %s)", redisURLForm)
 	}
 	for key, values := range query {
 		switch key {
 		case "prefix":
 			cfg.Prefix = values[0]
 		default:
-			return Config{}, fmt.Errorf("%w: unknown URL parameter %q (known: prefix)", store.ErrBadCredentials, key)
+			return Config{}, badURL("unknown parameter %q (known: prefix)", key)
 		}
 	}
 	return cfg, nil
 }
 
-func checkPort(port string) error {
+// checkPort returns why port is unusable, "" when it is fine.
+func checkPort(port string) string {
 	n, err := strconv.Atoi(port)
 	if err != nil || n < 1 || n > 65535 {
-		return fmt.Errorf("%w: port %q is not a number between 1 and 65535", store.ErrBadCredentials, port)
+		return fmt.Sprintf("port %q is not a number between 1 and 65535", port)
 	}
-	return nil
+	return ""
 }
 
 // ConfigFromCredentials reads the Python API's credentials map.
@@ -163,8 +185,8 @@ func ConfigFromCredentials(creds map[string]any) (Config, error) {
 			return Config{}, err
 		}
 	}
-	if err := checkPort(port); err != nil {
-		return Config{}, err
+	if reason := checkPort(port); reason != "" {
+		return Config{}, fmt.Errorf("%w: %s", store.ErrBadCredentials, reason)
 	}
 	cfg.Addr = net.JoinHostPort(host, port)
 	cfg.TLSServerName = host

@@ -2,7 +2,6 @@ package redisstore
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -45,9 +44,11 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		DialerRetries:   1,
 		DisableIdentity: true,
 	}
-	if cfg.TLS {
-		opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: cfg.TLSServerName, InsecureSkipVerify: cfg.TLSInsecure}
+	tlsConfig, err := cfg.tlsConfig()
+	if err != nil {
+		return nil, err
 	}
+	opts.TLSConfig = tlsConfig
 	s := &Store{client: redis.NewClient(opts), cfg: cfg}
 	if err := s.client.Ping(ctx).Err(); err != nil {
 		s.client.Close()
