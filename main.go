@@ -12,7 +12,11 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// A closed terminal (SIGHUP) or a polite kill (SIGTERM) ends the run
+	// like ctrl+c does: the context is cancelled and every deferred
+	// cleanup runs, the demo's temporary folder included. A second signal
+	// kills at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	code := cli.Run(ctx, cli.Env{Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Keys: keyMap()})
 	stop()
 	os.Exit(code)

@@ -1,22 +1,21 @@
-// Package cli is confo's command line: the flags, the headless commands for
-// scripts (namespaces, get, set, export, import), their exit statuses, and
+// Package cli is confo's command line: the flags and the config file, the
+// headless commands for scripts, their exit statuses, shell completion, and
 // the start of the terminal UI.
 package cli
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/confo-dev/confo/confo"
-	"github.com/confo-dev/confo/internal/demo"
 	"github.com/confo-dev/confo/internal/session"
+	"github.com/confo-dev/confo/internal/termsafe"
 	"github.com/confo-dev/confo/ui"
 )
 
@@ -52,158 +51,52 @@ func usagef(format string, args ...any) error {
 	return usageError{fmt.Sprintf(format, args...)}
 }
 
-// backendFlag collects repeated --redis/--dir flags, each "URL" or "name=URL".
-type backendFlag struct {
-	kind  confo.BackendType
-	specs *[]session.Spec
-}
+// configError is a config file that cannot be read or has mistakes; like a
+// usage error, the user has to fix what they wrote (exit status 2). A
+// password command that fails when run is an operational error instead.
+type configError struct{ err error }
 
-func (f backendFlag) String() string { return "" }
-
-func (f backendFlag) Set(value string) error {
-	name, target := "", value
-	if i := strings.IndexByte(value, '='); i > 0 && !strings.ContainsAny(value[:i], ":/?") {
-		name, target = value[:i], value[i+1:]
-	}
-	if target == "" {
-		return fmt.Errorf("empty %s target", f.kind)
-	}
-	if name == "" {
-		name = defaultBackendName(f.kind, *f.specs)
-	}
-	for _, s := range *f.specs {
-		if s.Name == name {
-			return fmt.Errorf("backend name %q used twice; name them with NAME=%s", name, strings.ToUpper(string(f.kind)))
-		}
-	}
-	*f.specs = append(*f.specs, session.Spec{Name: name, Kind: f.kind, Target: target})
-	return nil
-}
-
-func defaultBackendName(kind confo.BackendType, specs []session.Spec) string {
-	base := map[confo.BackendType]string{confo.BackendRedis: "redis", confo.BackendDir: "files"}[kind]
-	count := 0
-	for _, s := range specs {
-		if s.Kind == kind {
-			count++
-		}
-	}
-	if count == 0 {
-		return base
-	}
-	return fmt.Sprintf("%s%d", base, count+1)
-}
-
-// options are the flags shared by the TUI and the headless commands.
-type options struct {
-	backends  []session.Spec
-	prefix    string
-	discover  bool
-	readonly  bool
-	backend   string
-	overwrite bool
-	timeout   time.Duration
-}
-
-const usageText = `confo — browse and edit Confo configurations in Redis or a directory
-
-Usage:
-  confo [flags]                          open the terminal UI
-  confo [flags] namespaces               list namespaces, one per line
-  confo [flags] get NS [CONFIG [FIELD]]  print JSON (stored bytes kept)
-  confo [flags] set NS CONFIG FIELD VALUE
-                                         set a field and persist that config;
-                                         VALUE is JSON if it parses, else a string
-  confo [flags] export [NS...]           print {"ns": {"config": value}}
-  confo [flags] import FILE|-            persist that shape, one namespace at a time
-
-Without --redis or --dir, confo starts an embedded Redis filled with demo
-data (nothing is kept on exit).
-
-Exit status: 0 ok, 1 error, 2 usage, 3 conflict (another client changed the
-data since it was read; nothing of that namespace was written).
-
-The Redis password may come from CONFO_REDIS_PASSWORD or REDISCLI_AUTH
-instead of the URL.
-
-Flags:
-`
-
-func parseArgs(args []string, stderr io.Writer) (options, []string, error) {
-	var opts options
-	fs := flag.NewFlagSet("confo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageText)
-		fs.PrintDefaults()
-	}
-	fs.Var(backendFlag{confo.BackendRedis, &opts.backends}, "redis", "Redis `URL` redis://[user:pass@]host:port/db (rediss:// for TLS); NAME=URL names it; repeatable")
-	fs.Var(backendFlag{confo.BackendDir, &opts.backends}, "dir", "directory `PATH` holding <ns>/<cfg>.json; NAME=PATH names it; repeatable")
-	fs.StringVar(&opts.prefix, "prefix", "", "key prefix for every Redis backend")
-	fs.BoolVar(&opts.discover, "discover", false, "adopt <ns>-<cfg> keys missing from their namespace's list")
-	fs.BoolVar(&opts.readonly, "readonly", false, "never write to any backend")
-	fs.StringVar(&opts.backend, "backend", "", "backend `NAME` the headless commands use (default: the first)")
-	fs.BoolVar(&opts.overwrite, "overwrite", false, "set/import: write even over configs another client changed")
-	fs.DurationVar(&opts.timeout, "timeout", 10*time.Second, "connect and I/O timeout per Redis operation")
-
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return opts, nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		positional = append(positional, args[0])
-		args = args[1:]
-	}
-	return opts, positional, nil
-}
+func (e configError) Error() string { return e.err.Error() }
+func (e configError) Unwrap() error { return e.err }
 
 // Run runs one command line and returns the process's exit status.
 func Run(ctx context.Context, env Env) int {
 	redis.SetLogger(quietRedisLog{})
-	stdin, stdout, stderr := env.Stdin, env.Stdout, env.Stderr
-	opts, positional, err := parseArgs(env.Args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
-	if err != nil {
-		return exitUsage
-	}
-	if len(positional) == 0 {
-		in, err := tuiStart(ctx, opts, env, stderr)
-		if err != nil {
-			return report(stderr, err)
-		}
-		return report(stderr, runTUI(ctx, in))
-	}
-	cmd, ok := commands[positional[0]]
-	if !ok {
-		return report(stderr, usagef("unknown command %q (want namespaces, get, set, export or import; -h for help)", positional[0]))
-	}
-	if err := cmd.checkArgs(positional[1:]); err != nil {
-		return report(stderr, err)
-	}
-	sess, err := openSession(ctx, opts, stderr, true)
-	if err != nil {
-		return report(stderr, err)
-	}
-	defer sess.Close()
-	return report(stderr, cmd.run(ctx, &commandEnv{sess: sess, opts: opts}, positional[1:], stdin, stdout, stderr))
+	a := newApp(ctx, env)
+	root := a.rootCommand()
+	root.SetArgs(positionalNegatives(root, env.Args))
+	err := root.ExecuteContext(ctx)
+	a.out.Flush()
+	a.closeDemo()
+	return a.report(err)
 }
 
-// report prints an error as one line and maps it to an exit status.
-func report(stderr io.Writer, err error) int {
+// report prints an error, one line per failure, and maps it to an exit
+// status. On a terminal the text is escaped: it may quote stored names.
+func (a *app) report(err error) int {
 	if err == nil {
+		a.errw.Flush()
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "confo: %v\n", err)
-	var usage usageError
-	var badSpec *session.BadSpecError
+	if errors.Is(err, errDiffers) {
+		return exitError
+	}
+	for line := range strings.SplitSeq(err.Error(), "\n") {
+		a.errw.WriteString("confo: " + a.errw.Line(line) + "\n")
+	}
+	a.errw.Flush()
+	return exitCode(err)
+}
+
+func exitCode(err error) int {
+	var (
+		usage   usageError
+		badSpec *session.BadSpecError
+		file    configError
+		diff    diffFailed
+	)
 	switch {
-	case errors.As(err, &usage), errors.As(err, &badSpec):
+	case errors.As(err, &usage), errors.As(err, &badSpec), errors.As(err, &file), errors.As(err, &diff):
 		return exitUsage
 	case errors.Is(err, confo.ErrConflict):
 		return exitConflict
@@ -211,69 +104,8 @@ func report(stderr io.Writer, err error) int {
 	return exitError
 }
 
-// openSession opens the backends named by the flags, or the embedded demo
-// when there are none. With single, only the backend the headless commands
-// use is opened, and it becomes the active one.
-func openSession(ctx context.Context, opts options, stderr io.Writer, single bool) (*session.Session, error) {
-	specs := opts.backends
-	var d *demo.Demo
-	if len(specs) == 0 {
-		var err error
-		if d, specs, err = session.DemoSpecs(ctx); err != nil {
-			return nil, err
-		}
-		fmt.Fprintf(stderr, "confo: no --redis or --dir given: using the embedded demo Redis at %s (changes are lost on exit)\n", d.Addr())
-	}
-	if single {
-		spec, err := pickBackend(specs, opts.backend)
-		if err != nil {
-			if d != nil {
-				d.Close()
-			}
-			return nil, err
-		}
-		specs = []session.Spec{spec}
-	}
-	sess, err := session.Open(ctx, specs, session.Options{Prefix: opts.prefix, Discover: opts.discover, ReadOnly: opts.readonly, Timeout: opts.timeout})
-	if err != nil {
-		if d != nil {
-			d.Close()
-		}
-		return nil, err
-	}
-	sess.Demo = d
-	return sess, nil
-}
-
-func pickBackend(specs []session.Spec, name string) (session.Spec, error) {
-	if name == "" {
-		return specs[0], nil
-	}
-	for _, s := range specs {
-		if s.Name == name {
-			return s, nil
-		}
-	}
-	return session.Spec{}, usagef("--backend %q: no such backend (give it with --redis %s=URL or --dir %s=PATH)", name, name, name)
-}
-
-// tuiStart fills the terminal UI's input from the flags: the backends they
-// name, or the embedded demo.
-func tuiStart(ctx context.Context, opts options, env Env, stderr io.Writer) (tuiInput, error) {
-	in := tuiInput{
-		Specs:   opts.backends,
-		Session: session.Options{Prefix: opts.prefix, Discover: opts.discover, ReadOnly: opts.readonly, Timeout: opts.timeout},
-		Keys:    env.Keys,
-		Timeout: opts.timeout,
-		Stderr:  stderr,
-	}
-	if len(in.Specs) == 0 {
-		d, specs, err := session.DemoSpecs(ctx)
-		if err != nil {
-			return tuiInput{}, err
-		}
-		fmt.Fprintf(stderr, "confo: no --redis or --dir given: using the embedded demo Redis at %s (changes are lost on exit)\n", d.Addr())
-		in.Demo, in.Specs = d, specs
-	}
-	return in, nil
+// isTerminal reports whether w is a terminal; only an *os.File can be.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && termsafe.IsTerminal(f)
 }

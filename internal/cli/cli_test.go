@@ -15,6 +15,23 @@ import (
 	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
 
+// TestMain keeps the tests away from the user's own config file,
+// passwords and editor.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "confo-cli-test")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CONFIG_HOME", dir)
+	os.Setenv("HOME", dir)
+	for _, v := range []string{"CONFO_CONFIG", "CONFO_REDIS_PASSWORD", "REDISCLI_AUTH", "VISUAL", "EDITOR"} {
+		os.Unsetenv(v)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 type cliResult struct {
 	code           int
 	stdout, stderr string
@@ -135,7 +152,7 @@ func TestCLIExportImportRoundTrip(t *testing.T) {
 func TestCLIConflictExitStatus(t *testing.T) {
 	var stderr bytes.Buffer
 	err := fmt.Errorf("persist namespace \"database\": %w", &confo.ConflictError{Conflicts: []confo.Conflict{{Namespace: "database", Config: "mysqli"}}})
-	if code := report(&stderr, err); code != exitConflict {
+	if code := newApp(context.Background(), Env{Stderr: &stderr}).report(err); code != exitConflict {
 		t.Fatalf("conflict maps to exit %d, want %d", code, exitConflict)
 	}
 	if !strings.Contains(stderr.String(), "database/mysqli") {
@@ -192,16 +209,41 @@ func TestCLIPasswordFromEnvironment(t *testing.T) {
 }
 
 func TestCLIEmbeddedDemo(t *testing.T) {
-	r := runCLI(t, "", "namespaces").want(t, exitOK)
+	r := runCLI(t, "", "--demo", "namespaces").want(t, exitOK)
 	if r.stdout != "analytics\ndatabase\nfeatures\nsales\n" {
 		t.Fatalf("demo namespaces: %q", r.stdout)
 	}
 	if !strings.Contains(r.stderr, "embedded demo") {
 		t.Fatalf("the demo does not say it is a demo: %q", r.stderr)
 	}
-	got := runCLI(t, "", "get", "database", "mysqli").want(t, exitOK).stdout
+	got := runCLI(t, "", "--demo", "get", "database", "mysqli").want(t, exitOK).stdout
 	if got != `{"host": "localhost", "db_name": "sambe_db", "user": "root"}`+"\n" {
 		t.Fatalf("demo mysqli: %q", got)
 	}
-	runCLI(t, "", "--backend", "files", "get", "sales", "pricing").want(t, exitOK)
+	runCLI(t, "", "--demo", "--backend", "files", "get", "sales", "pricing").want(t, exitOK)
+}
+
+// Without a backend, a headless command stops and says how to name one; it
+// never writes into the throwaway demo unasked.
+func TestCLIHeadlessNeverUsesTheDemoSilently(t *testing.T) {
+	for _, args := range [][]string{
+		{"namespaces"},
+		{"get", "database", "mysqli"},
+		{"set", "database", "mysqli", "host", "prod-db"},
+		{"import", "-"},
+		{"export"},
+		{"diff", "-"},
+		{"edit", "database", "mysqli"},
+		{"backends"},
+	} {
+		r := runCLI(t, `{"database": {"mysqli": {}}}`, args...).want(t, exitUsage)
+		for _, want := range []string{"--redis", "--dir", "config file", "--demo"} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("%v: the message does not name %s: %q", args, want, r.stderr)
+			}
+		}
+		if strings.Contains(r.stderr, "using the embedded demo") || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%v: want one line and no demo, got stdout %q stderr %q", args, r.stdout, r.stderr)
+		}
+	}
 }

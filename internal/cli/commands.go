@@ -1,95 +1,110 @@
 package cli
 
 import (
-	"context"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/confo-dev/confo/confo"
-	"github.com/confo-dev/confo/internal/session"
 )
 
-// command is one headless subcommand.
-type command struct {
-	minArgs, maxArgs int // maxArgs < 0: unlimited
-	usage            string
-	run              func(ctx context.Context, s *commandEnv, args []string, stdin io.Reader, stdout, stderr io.Writer) error
-}
-
-// commandEnv is what a headless command works on: the session's active
-// backend and the flags.
-type commandEnv struct {
-	sess *session.Session
-	opts options
-}
-
-// active returns the active backend's store and workspace.
-func (e *commandEnv) active() (confo.Store, *confo.Workspace) {
-	c := e.sess.Confo
-	name := c.Backends().Active
-	store, _ := c.Store(name)
-	ws, _ := c.Workspace(name)
-	return store, ws
-}
-
-func (c command) checkArgs(args []string) error {
-	if len(args) < c.minArgs || (c.maxArgs >= 0 && len(args) > c.maxArgs) {
-		return usagef("usage: confo %s", c.usage)
+func (a *app) namespacesCommand() *cobra.Command {
+	var output string
+	c := &cobra.Command{
+		Use:               "namespaces",
+		Short:             "List the namespaces, one per line",
+		Example:           "  confo namespaces\n  confo namespaces -o json   # a JSON array",
+		Args:              rangeArgs(0, 0),
+		ValidArgsFunction: cobra.NoFileCompletions,
+		RunE: func(*cobra.Command, []string) error {
+			t, err := a.open(false)
+			if err != nil {
+				return err
+			}
+			defer t.Close()
+			list, err := t.registry(a.ctx)
+			if err != nil {
+				return err
+			}
+			if output == "json" {
+				return a.printJSON(stringsValue(list))
+			}
+			for _, ns := range list {
+				fmt.Fprintln(a.out, ns)
+			}
+			return nil
+		},
 	}
-	return nil
+	addOutputFlag(c, &output, "text", "json")
+	return c
 }
 
-var commands = map[string]command{
-	"namespaces": {0, 0, "namespaces", runNamespaces},
-	"get":        {1, 3, "get NS [CONFIG [FIELD]]", runGet},
-	"set":        {4, 4, "set NS CONFIG FIELD VALUE", runSet},
-	"export":     {0, -1, "export [NS...]", runExport},
-	"import":     {1, 1, "import FILE|-", runImport},
+func stringsValue(list []string) confo.Value {
+	items := make([]confo.Value, len(list))
+	for i, s := range list {
+		items[i] = confo.StringValue(s)
+	}
+	return confo.ArrayValue(items...)
 }
 
-func runNamespaces(_ context.Context, s *commandEnv, _ []string, _ io.Reader, stdout, _ io.Writer) error {
-	list, err := s.sess.Confo.Namespaces()
-	if err != nil {
-		return err
-	}
-	for _, ns := range list.All {
-		fmt.Fprintln(stdout, ns)
-	}
-	return nil
-}
-
-func runGet(_ context.Context, s *commandEnv, args []string, _ io.Reader, stdout, _ io.Writer) error {
-	_, ws := s.active()
-	ns := args[0]
-	if err := s.sess.Confo.UseNamespace(ns); err != nil {
-		return err
-	}
-	var out []byte
-	switch len(args) {
-	case 1:
-		body, err := namespaceJSON(ws, ns)
-		if err != nil {
-			return err
-		}
-		out = body
-	case 2:
-		raw, err := storedBytes(ws, ns, args[1])
-		if err != nil {
-			return err
-		}
-		out = raw
-	default:
-		v, err := s.sess.Confo.GetField(args[1], args[2])
-		if err != nil {
-			return err
-		}
-		out = confo.Encode(v)
-	}
-	_, err := fmt.Fprintf(stdout, "%s\n", out)
+// printJSON prints a value the way Python's json.dumps writes it.
+func (a *app) printJSON(v confo.Value) error {
+	_, err := fmt.Fprintf(a.out, "%s\n", confo.Encode(v))
 	return err
+}
+
+func (a *app) getCommand() *cobra.Command {
+	var output string
+	c := &cobra.Command{
+		Use:   "get NS [CONFIG [FIELD]]",
+		Short: "Print a namespace, a config or a field as JSON (stored bytes kept)",
+		Example: `  confo get database                     # {"config": value, ...}
+  confo get database mysqli              # the config's JSON, as stored
+  confo get database mysqli host         # "localhost"
+  confo get database mysqli host -o raw  # localhost`,
+		Args:              rangeArgs(1, 3),
+		ValidArgsFunction: a.completePath(3),
+		RunE: func(_ *cobra.Command, args []string) error {
+			t, err := a.open(false)
+			if err != nil {
+				return err
+			}
+			defer t.Close()
+			ns := args[0]
+			// Seam: the library's ReadConfig will read the one key instead
+			// of the namespace.
+			if err := t.load(a.ctx, []string{ns}); err != nil {
+				return err
+			}
+			var out []byte
+			switch len(args) {
+			case 1:
+				out, err = namespaceJSON(t.ws, ns)
+			case 2:
+				out, err = storedBytes(t.ws, ns, args[1])
+			default:
+				var v confo.Value
+				if v, err = t.ws.GetField(ns, args[1], args[2]); err == nil {
+					out = confo.Encode(v)
+					if output == "raw" && v.Kind() == confo.String {
+						out = []byte(v.Str())
+					}
+				}
+			}
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(a.out, "%s\n", out)
+			return err
+		},
+	}
+	addOutputFlag(c, &output, "json", "raw")
+	return c
 }
 
 // storedBytes returns a config's bytes exactly as stored, after checking
@@ -103,12 +118,19 @@ func storedBytes(ws *confo.Workspace, ns, name string) ([]byte, error) {
 
 // namespaceJSON renders {"config": value, ...} with each value's stored bytes.
 func namespaceJSON(ws *confo.Workspace, ns string) ([]byte, error) {
-	n := ws.Namespace(ns)
-	var b strings.Builder
+	var b bytes.Buffer
+	if err := writeNamespaceJSON(&b, ws, ns); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func writeNamespaceJSON(w io.Writer, ws *confo.Workspace, ns string) error {
+	var b bytes.Buffer
 	var errs []error
 	b.WriteByte('{')
 	first := true
-	for _, name := range n.ConfigNames() {
+	for _, name := range ws.Namespace(ns).ConfigNames() {
 		raw, err := storedBytes(ws, ns, name)
 		if err != nil {
 			errs = append(errs, err)
@@ -124,123 +146,228 @@ func namespaceJSON(ws *confo.Workspace, ns string) ([]byte, error) {
 	}
 	b.WriteByte('}')
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("namespace %q has configs that are not JSON: %w", ns, errors.Join(errs...))
+		return fmt.Errorf("namespace %q has configs that are not JSON: %w", ns, errors.Join(errs...))
 	}
-	return []byte(b.String()), nil
-}
-
-func runSet(ctx context.Context, s *commandEnv, args []string, _ io.Reader, _, stderr io.Writer) error {
-	store, ws := s.active()
-	ns, name, field := args[0], args[1], args[2]
-	if store.ReadOnly() {
-		return fmt.Errorf("set %s/%s: %w", ns, name, confo.ErrReadOnly)
-	}
-	if err := ws.SetField(ns, name, field, confo.ParseLiteral(args[3])); err != nil {
-		return err
-	}
-	scope := confo.Scope{Namespace: ns, Config: name}
-	if err := confo.Persist(ctx, store, ws, scope, confo.CommitOptions{Overwrite: s.opts.overwrite}); err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "confo: persisted %s/%s\n", ns, name)
-	return nil
-}
-
-func runExport(_ context.Context, s *commandEnv, args []string, _ io.Reader, stdout, _ io.Writer) error {
-	_, ws := s.active()
-	names := args
-	if len(names) == 0 {
-		list, err := s.sess.Confo.Namespaces()
-		if err != nil {
-			return err
-		}
-		names = list.All
-	}
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, ns := range names {
-		if err := s.sess.Confo.UseNamespace(ns); err != nil {
-			return err
-		}
-		body, err := namespaceJSON(ws, ns)
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.Write(confo.Encode(confo.StringValue(ns)))
-		b.WriteString(": ")
-		b.Write(body)
-	}
-	b.WriteString("}\n")
-	_, err := io.WriteString(stdout, b.String())
+	_, err := w.Write(b.Bytes())
 	return err
 }
 
-func runImport(ctx context.Context, s *commandEnv, args []string, stdin io.Reader, _, stderr io.Writer) error {
-	store, ws := s.active()
-	if store.ReadOnly() {
-		return fmt.Errorf("import: %w", confo.ErrReadOnly)
+func (a *app) setCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "set NS CONFIG FIELD VALUE",
+		Short: "Set a field and persist that config",
+		Long: `Set a field and persist that config.
+
+VALUE is JSON when it is a valid JSON text and a string otherwise: 3307 is a
+number, 00014 and hello are strings, '"3307"' is the string "3307". A value
+that begins with '-' and is not a number goes after --.`,
+		Example: `  confo set database mysqli port 3307
+  confo set database mysqli offset -1
+  confo set -- database mysqli note -not-a-flag`,
+		Args:              rangeArgs(4, 4),
+		ValidArgsFunction: a.completePath(3),
+		RunE: func(_ *cobra.Command, args []string) error {
+			ns, name, field := args[0], args[1], args[2]
+			t, err := a.open(true)
+			if err != nil {
+				return err
+			}
+			defer t.Close()
+			if t.readOnly() {
+				return fmt.Errorf("set %s/%s: %w", ns, name, confo.ErrReadOnly)
+			}
+			if err := t.load(a.ctx, []string{ns}); err != nil {
+				return err
+			}
+			if err := t.ws.SetField(ns, name, field, confo.ParseLiteral(args[3])); err != nil {
+				return err
+			}
+			if err := a.persist(t, confo.Scope{Namespace: ns, Config: name}); err != nil {
+				return err
+			}
+			a.notef("persisted %s/%s", ns, name)
+			return nil
+		},
 	}
-	data, err := readInput(args[0], stdin)
-	if err != nil {
+}
+
+func (a *app) exportCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:               "export [NS...]",
+		Short:             `Print {"ns": {"config": value}} for every namespace, or those named`,
+		Example:           "  confo export > all.json\n  confo export database sales",
+		ValidArgsFunction: a.completeNamespaces,
+		RunE: func(_ *cobra.Command, args []string) error {
+			t, err := a.open(false)
+			if err != nil {
+				return err
+			}
+			defer t.Close()
+			// Seam: the library's streaming Export will replace the load,
+			// which holds every config in memory at once.
+			var names []string
+			if len(args) > 0 {
+				names = args
+			}
+			if err := t.load(a.ctx, names); err != nil {
+				return err
+			}
+			if names == nil {
+				names = t.ws.NamespaceNames()
+			}
+			return writeExport(a.out, t.ws, names)
+		},
+	}
+}
+
+// writeExport writes the namespaces one at a time, so that the output is
+// never held whole in memory.
+func writeExport(w io.Writer, ws *confo.Workspace, names []string) error {
+	if _, err := io.WriteString(w, "{"); err != nil {
 		return err
+	}
+	for i, ns := range names {
+		sep := ", "
+		if i == 0 {
+			sep = ""
+		}
+		if _, err := fmt.Fprintf(w, "%s%s: ", sep, confo.Encode(confo.StringValue(ns))); err != nil {
+			return err
+		}
+		if err := writeNamespaceJSON(w, ws, ns); err != nil {
+			return err
+		}
+	}
+	_, err := io.WriteString(w, "}\n")
+	return err
+}
+
+func (a *app) importCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "import FILE|-",
+		Short: "Persist {\"ns\": {\"config\": value}}, one namespace at a time",
+		Long: `Persist {"ns": {"config": value}}, one namespace at a time.
+
+Each namespace is written atomically; a namespace with a conflict is left
+untouched and reported (exit status 3), the others are written. Configs the
+file does not name are kept. 'confo diff FILE' shows what it would change.`,
+		Example: "  confo import all.json\n  confo export | ssh other confo import -",
+		Args:    rangeArgs(1, 1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			t, err := a.open(true)
+			if err != nil {
+				return err
+			}
+			defer t.Close()
+			if t.readOnly() {
+				return fmt.Errorf("import: %w", confo.ErrReadOnly)
+			}
+			doc, err := a.readImport(args[0])
+			if err != nil {
+				return err
+			}
+			staged, err := stageImport(a, t, doc)
+			if err != nil {
+				return err
+			}
+			var conflicts []error
+			for _, s := range staged {
+				err := a.persist(t, confo.Scope{Namespace: s.namespace})
+				switch {
+				case errors.Is(err, confo.ErrConflict):
+					conflicts = append(conflicts, err)
+					continue
+				case err != nil:
+					return err
+				}
+				a.notef("namespace %s: %d config(s) written, %d unchanged", s.namespace, s.written, s.total-s.written)
+			}
+			return errors.Join(conflicts...)
+		},
+	}
+}
+
+// readImport reads and checks an import document: a file, or - for
+// standard input.
+func (a *app) readImport(name string) (confo.Value, error) {
+	var data []byte
+	var err error
+	if name == "-" {
+		if data, err = io.ReadAll(a.env.Stdin); err != nil {
+			return confo.Value{}, fmt.Errorf("read standard input: %w", err)
+		}
+	} else if data, err = os.ReadFile(name); err != nil {
+		return confo.Value{}, err
 	}
 	doc, err := confo.Decode(data)
 	if err != nil {
-		return fmt.Errorf("import %s: %w", args[0], err)
+		return confo.Value{}, fmt.Errorf("%s: %w", name, err)
 	}
 	if doc.Kind() != confo.Object {
-		return fmt.Errorf("import %s: want an object {\"namespace\": {\"config\": value}}, got a %s", args[0], doc.Kind())
+		return confo.Value{}, fmt.Errorf("%s: want an object {\"namespace\": {\"config\": value}}, got a %s", name, doc.Kind())
 	}
-	var conflicts []error
 	for ns, configs := range doc.Members() {
 		if configs.Kind() != confo.Object {
-			return fmt.Errorf("import %s: namespace %q: want an object of configs, got a %s", args[0], ns, configs.Kind())
+			return confo.Value{}, fmt.Errorf("%s: namespace %q: want an object of configs, got a %s", name, ns, configs.Kind())
 		}
-		if n := ws.Namespace(ns); n == nil || n.Deleted() {
-			if err := ws.CreateNamespace(ns); err != nil {
-				return fmt.Errorf("import: %w", err)
+	}
+	return doc, nil
+}
+
+// stagedNamespace is one namespace of an import, set in the workspace.
+type stagedNamespace struct {
+	namespace      string
+	written, total int
+}
+
+// stageImport sets every config of doc in the workspace, creating the
+// namespaces that do not exist, without writing anything: import persists
+// what it staged, diff shows it.
+func stageImport(a *app, t *target, doc confo.Value) ([]stagedNamespace, error) {
+	var names []string
+	for ns := range doc.Members() {
+		names = append(names, ns)
+	}
+	if err := t.loadExisting(a.ctx, names); err != nil {
+		return nil, err
+	}
+	var staged []stagedNamespace
+	for ns, configs := range doc.Members() {
+		if n := t.ws.Namespace(ns); n == nil || n.Deleted() {
+			if err := t.ws.CreateNamespace(ns); err != nil {
+				return nil, err
 			}
 		}
 		for name, value := range configs.Members() {
-			if err := ws.Set(ns, name, value); err != nil {
-				return fmt.Errorf("import: %w", err)
+			if err := t.ws.Set(ns, name, value); err != nil {
+				return nil, err
 			}
 		}
-		changes, err := ws.Changes(confo.Scope{Namespace: ns})
+		changes, err := t.ws.Changes(confo.Scope{Namespace: ns})
 		if err != nil {
-			return fmt.Errorf("import: %w", err)
+			return nil, err
 		}
-		written := 0
+		s := stagedNamespace{namespace: ns, total: configs.Len()}
 		for _, c := range changes {
-			written += len(c.Configs)
+			s.written += len(c.Configs)
 		}
-		err = confo.Persist(ctx, store, ws, confo.Scope{Namespace: ns}, confo.CommitOptions{Overwrite: s.opts.overwrite})
-		switch {
-		case errors.Is(err, confo.ErrConflict):
-			conflicts = append(conflicts, err)
-			continue
-		case err != nil:
-			return err
-		}
-		fmt.Fprintf(stderr, "confo: namespace %s: %d config(s) written, %d unchanged\n", ns, written, configs.Len()-written)
+		staged = append(staged, s)
 	}
-	return errors.Join(conflicts...)
+	return staged, nil
 }
 
-func readInput(name string, stdin io.Reader) ([]byte, error) {
-	if name == "-" {
-		data, err := io.ReadAll(stdin)
-		if err != nil {
-			return nil, fmt.Errorf("read standard input: %w", err)
+// addOutputFlag adds -o/--output with its allowed formats, the first the
+// default; any other value is a usage error.
+func addOutputFlag(c *cobra.Command, dst *string, formats ...string) {
+	c.Flags().StringVarP(dst, "output", "o", formats[0], "output format: "+strings.Join(formats, " or "))
+	c.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(formats, cobra.ShellCompDirectiveNoFileComp))
+	run := c.RunE
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		for _, f := range formats {
+			if *dst == f {
+				return run(cmd, args)
+			}
 		}
-		return data, nil
+		return usagef("-o %s: want %s", *dst, strings.Join(formats, " or "))
 	}
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
-	return data, nil
 }

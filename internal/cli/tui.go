@@ -31,6 +31,41 @@ type tuiInput struct {
 	Stderr  io.Writer
 }
 
+// runTUIFromFlags fills the terminal UI's input from the flags and the
+// config file: the backends they name (only -b NAME's when given), else
+// the embedded demo; the key bindings and theme of the file.
+func (a *app) runTUIFromFlags() error {
+	set, err := a.backends(true)
+	if err != nil {
+		return err
+	}
+	specs := set.specs
+	if a.opts.backend != "" {
+		spec, err := set.pick(a.opts.backend)
+		if err != nil {
+			return err
+		}
+		specs = []session.Spec{spec}
+	}
+	file, err := a.configFile()
+	if err != nil {
+		return err
+	}
+	a.warnInsecure(specs)
+	in := tuiInput{
+		Specs:       specs,
+		Session:     a.opts.sessionOptions(),
+		Keys:        a.env.Keys,
+		KeyBindings: file.Keys,
+		Theme:       file.Theme,
+		Timeout:     a.opts.timeout,
+		Stderr:      a.errw,
+	}
+	// runTUI owns the demo from here and closes it.
+	in.Demo, a.demo = a.demo, nil
+	return runTUI(a.ctx, in)
+}
+
 // runTUI opens every backend and runs the terminal UI over them.
 func runTUI(ctx context.Context, in tuiInput) error {
 	if in.Demo != nil {

@@ -1,0 +1,140 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/confo/redisstore"
+)
+
+// BadSpecError is a backend setting that cannot be used (a URL that does
+// not parse, an unusable TLS file); the command line reports it as a usage
+// error, at the flag or at the config file's line.
+type BadSpecError struct {
+	Spec Spec
+	// Key is the setting at fault: "redis", "dir", "tls_ca", ….
+	Key string
+	Err error
+}
+
+func (e *BadSpecError) Error() string {
+	if e.Spec.Origin != nil {
+		return e.Spec.Origin.Place(e.Key, e.Err).Error()
+	}
+	return fmt.Sprintf("--%s %s: %v", e.Spec.Kind, e.Spec.Name, e.Err)
+}
+
+func (e *BadSpecError) Unwrap() error { return e.Err }
+
+func badSpec(spec Spec, key string, err error) error {
+	return &BadSpecError{Spec: spec, Key: key, Err: err}
+}
+
+// Connect opens one backend's store without reading it, so that a caller
+// (the terminal UI) can show every backend at once and load them in the
+// background, and keep going when one cannot be reached. The password is
+// resolved here, and only for a Redis URL that holds none.
+func Connect(ctx context.Context, spec Spec, opts Options) (confo.Store, error) {
+	spec = spec.Effective(opts)
+	if spec.Kind != confo.BackendRedis {
+		return confo.OpenDir(confo.DirConfig{Path: spec.Target, ReadOnly: spec.ReadOnly})
+	}
+	cfg, err := RedisConfig(spec)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Password == "" {
+		if cfg.Password, err = password(ctx, spec); err != nil {
+			return nil, err
+		}
+	}
+	store, err := confo.OpenRedis(ctx, cfg)
+	if fe, ok := errors.AsType[*redisstore.TLSFileError](err); ok {
+		return nil, badSpec(spec, tlsKeys[fe.Which], err)
+	}
+	if errors.Is(err, redisstore.ErrBadTLS) {
+		return nil, badSpec(spec, "redis", err)
+	}
+	return store, err
+}
+
+// tlsKeys names the spec's setting behind each TLS file.
+var tlsKeys = map[redisstore.TLSFile]string{
+	redisstore.TLSFileCA:   "tls_ca",
+	redisstore.TLSFileCert: "tls_cert",
+	redisstore.TLSFileKey:  "tls_key",
+}
+
+// RedisConfig is the store configuration of an effective Redis spec,
+// without the password unless the URL holds one.
+func RedisConfig(spec Spec) (confo.RedisConfig, error) {
+	cfg, err := confo.ParseRedisURL(spec.Target)
+	if err != nil {
+		return cfg, badSpec(spec, "redis", err)
+	}
+	if cfg.Password != "" && spec.Password != nil {
+		return cfg, badSpec(spec, "redis", errors.New("the URL holds a password and the backend names another password source; keep one"))
+	}
+	if spec.Prefix != "" {
+		cfg.Prefix = spec.Prefix
+	}
+	cfg.ReadOnly = cfg.ReadOnly || spec.ReadOnly
+	cfg.DialTimeout, cfg.IOTimeout = spec.Timeout, spec.Timeout
+	cfg.TLSFiles = redisstore.TLSFiles{CA: spec.TLS.CA, Cert: spec.TLS.Cert, Key: spec.TLS.Key}
+	if spec.TLS.ServerName != "" {
+		cfg.TLSServerName = spec.TLS.ServerName
+	}
+	cfg.TLSInsecure = spec.TLS.Insecure
+	return cfg, nil
+}
+
+// Check reports, without connecting, what is wrong with a spec that would
+// stop it from opening: a Redis URL that does not parse, a directory that
+// is not there. A command checks every backend it was given this way, not
+// only the one it uses, so that a mistake does not wait for the day that
+// backend is needed.
+func Check(spec Spec) error {
+	if spec.Kind == confo.BackendRedis {
+		_, err := RedisConfig(spec)
+		return err
+	}
+	fi, err := os.Stat(spec.Target)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("backend %s: directory %s does not exist", spec.Name, spec.Target)
+	case err != nil:
+		return fmt.Errorf("backend %s: %w", spec.Name, err)
+	case !fi.IsDir():
+		return fmt.Errorf("backend %s: %s is not a directory", spec.Name, spec.Target)
+	}
+	return nil
+}
+
+// Address is where a spec's data lives, for listings: the Redis address
+// (never a password) or the directory.
+func Address(spec Spec) string {
+	if spec.Kind != confo.BackendRedis {
+		return spec.Target
+	}
+	cfg, err := RedisConfig(spec)
+	if err != nil {
+		return "(bad URL)"
+	}
+	return cfg.String()
+}
+
+// password resolves the password of a Redis spec whose URL holds none.
+func password(ctx context.Context, spec Spec) (string, error) {
+	if spec.Password != nil {
+		return spec.Password(ctx)
+	}
+	// From the environment, so that it stays out of shell history and
+	// process listings.
+	if p := os.Getenv("CONFO_REDIS_PASSWORD"); p != "" {
+		return p, nil
+	}
+	return os.Getenv("REDISCLI_AUTH"), nil
+}
