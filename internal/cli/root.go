@@ -39,6 +39,8 @@ func (a *app) rootCommand() *cobra.Command {
 		SilenceUsage:      true,
 		ValidArgsFunction: cobra.NoFileCompletions,
 	}
+	// Two edits apart ("namespcaes") still gets a suggestion.
+	root.SuggestionsMinimumDistance = 3
 	root.SetIn(a.env.Stdin)
 	root.SetOut(a.env.Stdout)
 	root.SetErr(a.env.Stderr)
