@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,7 @@ const noFiles = cobra.ShellCompDirectiveNoFileComp
 // completeBackendNames offers the backends of the flags or the config
 // file, without connecting to any.
 func (a *app) completeBackendNames(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-	a.quiet = true
+	a.startCompletion()
 	flagSpecs, err := a.opts.flagSpecs()
 	if err != nil {
 		return nil, noFiles
@@ -60,7 +61,7 @@ func (a *app) completePath(depth int) cobra.CompletionFunc {
 // the command would use, briefly and read-only, and offers the names that
 // start with prefix. Any failure offers nothing and prints nothing.
 func (a *app) completeLive(path []string, prefix string) []string {
-	a.quiet = true
+	a.startCompletion()
 	ctx, cancel := context.WithTimeout(a.ctx, completionTimeout)
 	defer cancel()
 	a.ctx = ctx
@@ -91,6 +92,17 @@ func (a *app) completeLive(path []string, prefix string) []string {
 		return nil
 	}
 	return offer(names, prefix)
+}
+
+// startCompletion silences notices and undoes cobra's second parse of the
+// flags: for completion it parses them twice, which doubles the list of
+// --redis and --dir values.
+func (a *app) startCompletion() {
+	a.quiet = true
+	list := a.opts.backends
+	if half := len(list) / 2; len(list)%2 == 0 && slices.Equal(list[:half], list[half:]) {
+		a.opts.backends = list[:half]
+	}
 }
 
 // offer keeps the names that start with prefix and that a shell can take
