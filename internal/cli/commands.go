@@ -35,7 +35,9 @@ func (a *app) namespacesCommand() *cobra.Command {
 				return a.printJSON(stringsValue(list))
 			}
 			for _, ns := range list {
-				fmt.Fprintln(a.out, ns)
+				// Name escapes backslashes too on a terminal, so that
+				// a name holding the text \x1b is told from an escape.
+				fmt.Fprintln(a.out, a.out.Name(ns))
 			}
 			return nil
 		},
