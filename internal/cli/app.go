@@ -48,7 +48,7 @@ func (a *app) notef(format string, args ...any) {
 	if a.quiet {
 		return
 	}
-	fmt.Fprintf(a.errw, "confo: "+format+"\n", args...)
+	a.errw.WriteString("confo: " + a.errw.Line(fmt.Sprintf(format, args...)) + "\n")
 }
 
 // configFile reads the config file once: --config, $CONFO_CONFIG, or the
