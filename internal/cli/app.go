@@ -244,6 +244,25 @@ func (a *app) open(write bool) (*target, error) {
 
 func (t *target) Close() { t.store.Close() }
 
+// openNamespace opens the backend and loads one namespace, for a command
+// on one of its configs; write refuses a read-only backend first.
+// Seam: the library's ReadConfig will let get read the one key instead.
+func (a *app) openNamespace(ns string, write bool) (*target, error) {
+	t, err := a.open(write)
+	if err != nil {
+		return nil, err
+	}
+	if write && t.readOnly() {
+		t.Close()
+		return nil, fmt.Errorf("%s: %w", t.spec.Name, confo.ErrReadOnly)
+	}
+	if err := t.load(a.ctx, []string{ns}); err != nil {
+		t.Close()
+		return nil, err
+	}
+	return t, nil
+}
+
 // readOnly reports whether the backend refuses writes.
 func (t *target) readOnly() bool { return t.store.ReadOnly() }
 

@@ -72,17 +72,12 @@ func (a *app) getCommand() *cobra.Command {
 		Args:              rangeArgs(1, 3),
 		ValidArgsFunction: a.completePath(3),
 		RunE: func(_ *cobra.Command, args []string) error {
-			t, err := a.open(false)
+			ns := args[0]
+			t, err := a.openNamespace(ns, false)
 			if err != nil {
 				return err
 			}
 			defer t.Close()
-			ns := args[0]
-			// Seam: the library's ReadConfig will read the one key instead
-			// of the namespace.
-			if err := t.load(a.ctx, []string{ns}); err != nil {
-				return err
-			}
 			var out []byte
 			switch len(args) {
 			case 1:
@@ -170,17 +165,11 @@ that begins with '-' and is not a number goes after --.`,
 		ValidArgsFunction: a.completePath(3),
 		RunE: func(_ *cobra.Command, args []string) error {
 			ns, name, field := args[0], args[1], args[2]
-			t, err := a.open(true)
+			t, err := a.openNamespace(ns, true)
 			if err != nil {
 				return err
 			}
 			defer t.Close()
-			if t.readOnly() {
-				return fmt.Errorf("set %s/%s: %w", ns, name, confo.ErrReadOnly)
-			}
-			if err := t.load(a.ctx, []string{ns}); err != nil {
-				return err
-			}
 			if err := t.ws.SetField(ns, name, field, confo.ParseLiteral(args[3])); err != nil {
 				return err
 			}

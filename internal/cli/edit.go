@@ -41,17 +41,11 @@ const editHelp = `# Edit %s/%s; save and quit to persist it. Lines that begin wi
 `
 
 func (a *app) edit(ns, name string) error {
-	t, err := a.open(true)
+	t, err := a.openNamespace(ns, true)
 	if err != nil {
 		return err
 	}
 	defer t.Close()
-	if t.readOnly() {
-		return fmt.Errorf("edit %s/%s: %w", ns, name, confo.ErrReadOnly)
-	}
-	if err := t.load(a.ctx, []string{ns}); err != nil {
-		return err
-	}
 	old, err := t.ws.Get(ns, name)
 	if err != nil {
 		return err
