@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -47,6 +48,7 @@ The backend the headless commands use by default is marked with *.`,
 			if err != nil {
 				return err
 			}
+			a.warnInsecure(set.specs)
 			probes := a.probeAll(set.specs)
 			if output == "json" {
 				return a.printJSON(probesValue(probes, current.Name))
@@ -96,7 +98,8 @@ func (a *app) probeAll(specs []session.Spec) []probe {
 
 func (p probe) status() string {
 	if p.err != nil {
-		return "✗ " + p.err.Error()
+		// One row per backend, whatever the error says.
+		return "✗ " + strings.ReplaceAll(p.err.Error(), "\n", "; ")
 	}
 	return fmt.Sprintf("✓ ok (%d ms)", p.took.Milliseconds())
 }

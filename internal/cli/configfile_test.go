@@ -162,3 +162,32 @@ func TestCLIConfigFilePasswordSources(t *testing.T) {
 		t.Fatalf("URL password and password_env: %q", r.stderr)
 	}
 }
+
+// tls_insecure is honoured but never silent: every run that opens such a
+// backend says so on stderr, and only for that backend.
+func TestCLIConfigFileInsecureTLSSaysSo(t *testing.T) {
+	m := miniredis.RunT(t)
+	cfg := writeConfig(t, t.TempDir(), fmt.Sprintf(`
+[backends.plain]
+redis = "redis://%s"
+
+[backends.risky]
+redis = "rediss://127.0.0.1:1"
+tls_insecure = true
+tls_server_name = "prod.internal"
+timeout = "1s"
+`, m.Addr()))
+	r := runCLI(t, "", "--config", cfg, "-b", "risky", "namespaces").want(t, exitError)
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], "backend risky: tls_insecure is set: the server's certificate is not checked") || !strings.Contains(lines[1], "cannot reach 127.0.0.1:1") {
+		t.Fatalf("stderr: %q", r.stderr)
+	}
+	r = runCLI(t, "", "--config", cfg, "namespaces").want(t, exitOK)
+	if strings.Contains(r.stderr, "tls_insecure") {
+		t.Fatalf("warned about a backend it did not open: %q", r.stderr)
+	}
+	r = runCLI(t, "", "--config", cfg, "backends")
+	if !strings.Contains(r.stderr, "backend risky: tls_insecure") {
+		t.Fatalf("backends opens risky and must say so: %q", r.stderr)
+	}
+}
