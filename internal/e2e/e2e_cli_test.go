@@ -49,8 +49,10 @@ func TestCLIStoredEscapesNeverReachTheTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := seedRedis(t, map[string]string{
-		"confo":    `{"namespaces": ` + string(registry) + `}`,
-		"database": `{"configurations": []}`,
+		"confo":                  `{"namespaces": ` + string(registry) + `}`,
+		"database":               `{"configurations": []}`,
+		hostileNamespace:         `{"configurations": ["bad"]}`,
+		hostileNamespace + "-bad": "not json",
 	})
 	bin := buildConfo(t)
 	const conf = "set -g set-clipboard on\nset -g allow-rename on\nset -g set-titles on\n"
@@ -71,6 +73,18 @@ func TestCLIStoredEscapesNeverReachTheTerminal(t *testing.T) {
 	}
 	if title, _ := e.tmuxOut("display-message", "-p", "#{pane_title}"); strings.Contains(title, "owned") {
 		t.Fatalf("the pane title was set: %q", title)
+	}
+
+	// An error message that quotes stored names (a config that is not
+	// JSON): escaped on a terminal's stderr too. The harness sends
+	// stderr to a file, so this run points it back at the terminal.
+	e = startPane(t, conf, nil, "sh", "-c", `exec "$@" 2>&1`, "sh", bin, "--redis", "redis://"+addr, "get", hostileNamespace, "bad")
+	if status := e.waitStatus(); status != "1" {
+		e.fatalf("confo get exited with %s", status)
+	}
+	screen = e.waitFor(e2eWait, "escaped error", hasAll(`confo: config ns\x1b]52;c;UFdORUQ=\x07\x1b_apc`, "/bad: not JSON"))
+	if out, err := e.tmuxOut("show-buffer"); err == nil {
+		t.Fatalf("the clipboard was written by an error message: %q\n%s", out, frame(screen))
 	}
 
 	// Piped: exact bytes.
