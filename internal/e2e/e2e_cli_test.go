@@ -49,9 +49,9 @@ func TestCLIStoredEscapesNeverReachTheTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr := seedRedis(t, map[string]string{
-		"confo":                  `{"namespaces": ` + string(registry) + `}`,
-		"database":               `{"configurations": []}`,
-		hostileNamespace:         `{"configurations": ["bad"]}`,
+		"confo":                   `{"namespaces": ` + string(registry) + `}`,
+		"database":                `{"configurations": []}`,
+		hostileNamespace:          `{"configurations": ["bad"]}`,
 		hostileNamespace + "-bad": "not json",
 	})
 	bin := buildConfo(t)
