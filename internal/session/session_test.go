@@ -1,0 +1,97 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+
+	"github.com/confo-dev/confo/confo"
+)
+
+// Flags (Options) win over a backend's own settings: Prefix and Timeout
+// replace, ReadOnly and Discover add; with neither, the default timeout.
+func TestSpecEffective(t *testing.T) {
+	own := Spec{Name: "a", Kind: confo.BackendRedis, Prefix: "file:", Timeout: 3 * time.Second, ReadOnly: true}
+	for _, tc := range []struct {
+		name string
+		spec Spec
+		opts Options
+		want Spec
+	}{
+		{"no flags", own, Options{}, own},
+		{"flags win", own, Options{Prefix: "flag:", Timeout: time.Second, Discover: true},
+			Spec{Name: "a", Kind: confo.BackendRedis, Prefix: "flag:", Timeout: time.Second, ReadOnly: true, Discover: true}},
+		{"default timeout", Spec{Name: "b"}, Options{ReadOnly: true}, Spec{Name: "b", Timeout: DefaultTimeout, ReadOnly: true}},
+	} {
+		got := tc.spec.Effective(tc.opts)
+		if got.Name != tc.want.Name || got.Prefix != tc.want.Prefix || got.Timeout != tc.want.Timeout || got.ReadOnly != tc.want.ReadOnly || got.Discover != tc.want.Discover {
+			t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// place is an Origin that records what it placed.
+type place struct{ keys *[]string }
+
+func (p place) Place(key string, err error) error {
+	*p.keys = append(*p.keys, key)
+	return errors.New("at " + key + ": " + err.Error())
+}
+
+func TestCheckAndConnect(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var placed []string
+	origin := place{&placed}
+	for _, tc := range []struct {
+		spec Spec
+		want string
+	}{
+		{Spec{Name: "d", Kind: confo.BackendDir, Target: dir}, ""},
+		{Spec{Name: "d", Kind: confo.BackendDir, Target: filepath.Join(dir, "none")}, "does not exist"},
+		{Spec{Name: "d", Kind: confo.BackendDir, Target: file}, "is not a directory"},
+		{Spec{Name: "r", Kind: confo.BackendRedis, Target: "redis://h/0"}, ""},
+		{Spec{Name: "r", Kind: confo.BackendRedis, Target: "http://h/0"}, "--redis r: bad Redis URL"},
+		{Spec{Name: "r", Kind: confo.BackendRedis, Target: "http://h/0", Origin: origin}, "at redis: bad Redis URL"},
+		{Spec{Name: "r", Kind: confo.BackendRedis, Target: "redis://:pw@h/0", Origin: origin,
+			Password: func(context.Context) (string, error) { return "other", nil }}, "at redis: the URL holds a password"},
+	} {
+		err := Check(tc.spec)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("Check(%+v) = %v, want %q", tc.spec.Target, err, tc.want)
+		}
+	}
+
+	// Connect: the password source runs only when the URL has none, and a
+	// TLS file problem is placed at its setting.
+	m := miniredis.RunT(t)
+	m.RequireAuth("pw")
+	calls := 0
+	spec := Spec{Name: "r", Kind: confo.BackendRedis, Target: "redis://" + m.Addr(), ReadOnly: true,
+		Password: func(context.Context) (string, error) { calls++; return "pw", nil }}
+	store, err := Connect(context.Background(), spec, Options{})
+	if err != nil || calls != 1 {
+		t.Fatalf("connect with the spec's password: %v, %d calls", err, calls)
+	}
+	store.Close()
+	if Address(spec) != m.Addr()+"/0" {
+		t.Errorf("Address: %q", Address(spec))
+	}
+	tlsSpec := Spec{Name: "r", Kind: confo.BackendRedis, Target: "rediss://" + m.Addr(), TLS: TLS{CA: filepath.Join(dir, "none.pem")}, Origin: origin}
+	if _, err := Connect(context.Background(), tlsSpec, Options{Timeout: time.Second}); err == nil || !strings.HasPrefix(err.Error(), "at tls_ca: bad TLS settings") {
+		t.Fatalf("a missing CA file: %v", err)
+	}
+	var bad *BadSpecError
+	if _, err := Connect(context.Background(), Spec{Name: "r", Kind: confo.BackendRedis, Target: "redis://h:0"}, Options{}); !errors.As(err, &bad) {
+		t.Fatalf("a bad URL is a BadSpecError: %v", err)
+	}
+}
