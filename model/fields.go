@@ -184,6 +184,16 @@ func (b *Backend) Pretty(ns, cfg, field string) (kind string, lines []string, er
 	return v.Kind().String(), Pretty(v), nil
 }
 
+// Raw is a config's stored bytes as text, for showing data that is not
+// JSON; false when nothing is stored.
+func (b *Backend) Raw(ns, cfg string) (string, bool) {
+	c := b.config(ns, cfg)
+	if c == nil || c.Base().State != confo.RawPresent {
+		return "", false
+	}
+	return string(c.Base().Bytes), true
+}
+
 func (b *Backend) value(ns, cfg, field string) (confo.Value, error) {
 	if field == "" {
 		return b.ws.Get(ns, cfg)

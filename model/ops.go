@@ -119,6 +119,21 @@ func (b *Backend) SetValue(ns, cfg, text string) error {
 
 // AddField adds a new field; text is read by ParseNew.
 func (b *Backend) AddField(ns, cfg, field, text string) error {
+	if err := b.CheckNewField(ns, cfg, field); err != nil {
+		return err
+	}
+	v, err := ParseNew(text)
+	if err != nil {
+		return fmt.Errorf("field %q: %w", field, err)
+	}
+	return b.record(fmt.Sprintf("add %s.%s", cfg, field), ns, []string{cfg}, func() error {
+		return b.ws.SetField(ns, cfg, field, v)
+	})
+}
+
+// CheckNewField says why a field named field cannot be added to a config,
+// before its value is asked for.
+func (b *Backend) CheckNewField(ns, cfg, field string) error {
 	if field == "" {
 		return fmt.Errorf("add field to %q: the name is empty", cfg)
 	}
@@ -132,13 +147,7 @@ func (b *Backend) AddField(ns, cfg, field, text string) error {
 	if _, ok := cur.Field(field); ok {
 		return fmt.Errorf("add field %q to %q: it exists already; edit it instead", field, cfg)
 	}
-	v, err := ParseNew(text)
-	if err != nil {
-		return fmt.Errorf("field %q: %w", field, err)
-	}
-	return b.record(fmt.Sprintf("add %s.%s", cfg, field), ns, []string{cfg}, func() error {
-		return b.ws.SetField(ns, cfg, field, v)
-	})
+	return nil
 }
 
 // DeleteField removes a field of an object config.
