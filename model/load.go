@@ -119,7 +119,12 @@ func (b *Backend) NextLoad(first string) *LoadJob {
 	}
 	j := &LoadJob{backend: b, epoch: l.epoch}
 	if l.registry {
-		n := max(1, min(64, loadTarget/max(l.perNS, 1)))
+		// The first step is the namespace the user looks at, alone; then
+		// steps of about loadTarget configs.
+		n := 1
+		if l.done > 0 {
+			n = max(1, min(64, loadTarget/max(l.perNS, 1)))
+		}
 		j.namespaces = b.unloaded(first, n)
 		if len(j.namespaces) == 0 {
 			return nil

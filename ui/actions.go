@@ -232,6 +232,7 @@ func (m *Model) rename() tea.Cmd {
 			if err := b.RenameConfig(sel.ns, sel.cfg, to); err != nil {
 				return nil, err
 			}
+			m.lists[paneConfigs].setFilter("")
 			m.lists[paneConfigs].selectName(to)
 			m.setStatus(statusInfo, "renamed "+q(sel.cfg)+" to "+q(to)+": S persists both")
 			return nil, nil
@@ -282,6 +283,10 @@ func (m *Model) viewValue() {
 	title := b.Name() + ": " + sel.ns + "/" + sel.cfg
 	if field != "" {
 		title += "." + field
+	}
+	if c, _ := m.config(); c.Status == model.StatusDeleted {
+		m.fail(fmt.Errorf("config %s is deleted here: u undoes the delete", q(sel.cfg)))
+		return
 	}
 	kind, lines, err := b.Pretty(sel.ns, sel.cfg, field)
 	var v *viewer
@@ -361,6 +366,12 @@ func (m *Model) askPersist(scope *model.Scope) {
 		cancel:  "persist cancelled: nothing written",
 	}
 	c.cursor = len(head)
+	for i, l := range summary {
+		if l.Change != nil {
+			c.cursor = len(head) + i
+			break
+		}
+	}
 	c.detail = func(m *Model, i int) bool {
 		if i < len(head) || summary[i-len(head)].Change == nil {
 			return false

@@ -82,7 +82,7 @@ var actions = []action{
 	{"undo", func(k *KeyMap) *key.Binding { return &k.Undo }, []string{"u"}, "undo", inMain},
 	{"copy_value", func(k *KeyMap) *key.Binding { return &k.CopyValue }, []string{"y"}, "copy value", inMain | inViewer},
 	{"copy_key", func(k *KeyMap) *key.Binding { return &k.CopyKey }, []string{"Y"}, "copy key / path", inMain},
-	{"persist_config", func(k *KeyMap) *key.Binding { return &k.PersistConfig }, []string{"s"}, "persist", inMain},
+	{"persist_config", func(k *KeyMap) *key.Binding { return &k.PersistConfig }, []string{"s"}, "persist selected item", inMain},
 	{"persist_namespace", func(k *KeyMap) *key.Binding { return &k.PersistNamespace }, []string{"S"}, "persist namespace", inMain},
 	{"persist_backend", func(k *KeyMap) *key.Binding { return &k.PersistBackend }, []string{"ctrl+s"}, "persist backend", inMain},
 	{"reload_namespace", func(k *KeyMap) *key.Binding { return &k.ReloadNamespace }, []string{"r"}, "reload", inMain},

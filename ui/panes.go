@@ -27,7 +27,7 @@ func (m *Model) row(p paneID, i int, mark markSpec, rest string, w int) string {
 // form differs from the stored bytes.
 func (m *Model) name(s string) string {
 	if termsafe.Needs(s) {
-		return termsafe.Name(s) + escapedMark.render(m.theme)
+		return escapedMark.render(m.theme) + termsafe.Name(s)
 	}
 	return termsafe.Name(s)
 }
