@@ -170,7 +170,7 @@ func TestUIFigures(t *testing.T) {
 		"filter": benchFilter, "filter_runs": len(last),
 		"filter_last_ms": ms(medianOf(last)), "filter_worst_key_ms": ms(medianOf(worst)),
 		"filter_matches": matches,
-		"huge_bytes": hugeValueBytes, "huge_presses": len(huge), "huge_p99_ms": ms(nearestRank(huge, 99)), "huge_max_ms": ms(slices.Max(huge)),
+		"huge_bytes":     hugeValueBytes, "huge_presses": len(huge), "huge_p99_ms": ms(nearestRank(huge, 99)), "huge_max_ms": ms(slices.Max(huge)),
 	}
 	js, err := json.Marshal(fig)
 	if err != nil {

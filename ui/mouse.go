@@ -52,14 +52,10 @@ func (m *Model) wheel(x, y, delta int) tea.Cmd {
 	switch d := m.dialog.(type) {
 	case nil:
 	case *viewer:
-		d.layout(max(m.width-4, 1))
-		d.offset += delta * step
-		d.clamp(d.rows(m))
+		d.scroll(m, delta*step)
 		return nil
 	case *returning:
-		d.layout(max(m.width-4, 1))
-		d.offset += delta * step
-		d.clamp(d.rows(m))
+		d.scroll(m, delta*step)
 		return nil
 	case *choice:
 		d.move(m, delta)

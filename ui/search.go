@@ -283,24 +283,18 @@ func (m *Model) jump(h searchHit) {
 			m.lists[paneBackends].moveTo(i)
 		}
 	}
-	m.sync()
-	m.lists[paneNamespaces].setFilter("")
-	m.lists[paneNamespaces].selectName(h.ns)
-	m.focus = paneNamespaces
-	if h.cfg == "" {
-		return
+	for _, step := range []struct {
+		pane paneID
+		name string
+	}{{paneNamespaces, h.ns}, {paneConfigs, h.cfg}, {paneFields, h.field}} {
+		if step.name == "" {
+			return
+		}
+		m.sync()
+		m.lists[step.pane].setFilter("")
+		m.lists[step.pane].selectName(step.name)
+		m.focus = step.pane
 	}
-	m.sync()
-	m.lists[paneConfigs].setFilter("")
-	m.lists[paneConfigs].selectName(h.cfg)
-	m.focus = paneConfigs
-	if h.field == "" {
-		return
-	}
-	m.sync()
-	m.lists[paneFields].setFilter("")
-	m.lists[paneFields].selectName(h.field)
-	m.focus = paneFields
 }
 
 func (d *searchDialog) rows(m *Model) int { return max(m.height-8, 1) }

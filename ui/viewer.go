@@ -138,6 +138,13 @@ func (v *viewer) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// scroll moves the text by rows, for the mouse wheel.
+func (v *viewer) scroll(m *Model, rows int) {
+	v.layout(max(m.width-4, 1))
+	v.offset += rows
+	v.clamp(v.rows(m))
+}
+
 func (v *viewer) clamp(h int) {
 	v.offset = min(max(v.offset, 0), max(len(v.wrapped)-h, 0))
 }

@@ -29,8 +29,12 @@ type tuiRun struct {
 	tmuxConf string
 }
 
-// startTUI is startE2E with the settings of run: its own data, flags,
-// environment and tmux options.
+// startTUI checks the tools, builds confo, starts and seeds a redis-server,
+// and runs confo on it in a fresh tmux server of its own, with the settings
+// of run: its own data, flags, environment and tmux options. The pane stays
+// after confo exits, so a failure can still show its last screen; a shell
+// records confo's exit status and stderr (tmux 3.3a sometimes never reaps
+// the pane's process and can lose the last output of one that exits at once).
 func startTUI(t *testing.T, run tuiRun) *e2e {
 	t.Helper()
 	if testing.Short() {
@@ -61,7 +65,15 @@ func startTUI(t *testing.T, run tuiRun) *e2e {
 	}
 	sock := fmt.Sprintf("confo-tui-%d-%d", os.Getpid(), e2eSockets.Add(1))
 	e := &e2e{t: t, sock: sock, rdb: rdb, exitFile: filepath.Join(dir, "exit-status")}
-	t.Cleanup(func() { exec.Command(tmux, "-L", sock, "kill-server").Run() })
+	var sockPath string
+	t.Cleanup(func() {
+		// Kills confo too; the redis-server cleanup, registered earlier,
+		// runs after this one. kill-server leaves the socket file behind.
+		exec.Command(tmux, "-L", sock, "kill-server").Run()
+		if sockPath != "" {
+			os.Remove(sockPath)
+		}
+	})
 	args := []string{"-L", sock, "-f", conf, "new-session", "-d", "-s", e2eTarget, "-x", "120", "-y", "36",
 		"env", "TERM=xterm-256color"}
 	args = append(args, run.env...)
@@ -76,6 +88,9 @@ func startTUI(t *testing.T, run tuiRun) *e2e {
 	cmd.Env = tmuxEnv()
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	if out, err := exec.Command(tmux, "-L", sock, "display-message", "-p", "#{socket_path}").Output(); err == nil {
+		sockPath = strings.TrimSpace(string(out))
 	}
 	return e
 }
