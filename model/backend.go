@@ -35,14 +35,22 @@ type ConnState uint8
 const (
 	// Connected: the last load or persist reached the backend.
 	Connected ConnState = iota
-	// Failed: the last operation could not reach the backend.
+	// Failed: the last operation could not reach the backend (or it could
+	// not be opened at all).
 	Failed
+	// Connecting: the backend is being opened; nothing is known yet.
+	Connecting
+	// ConnCount is the number of states, for tables indexed by ConnState.
+	ConnCount
 )
 
 // ErrBusy refuses an edit while a persist or reload of the same backend is
 // in flight: the result will be merged into the workspace, and an edit made
 // meanwhile would race with it.
 var ErrBusy = errors.New("busy")
+
+// ErrNotOpen refuses what needs the store before the backend is open.
+var ErrNotOpen = errors.New("not connected")
 
 // Options are a backend's settings from the command line.
 type Options struct {
@@ -52,22 +60,42 @@ type Options struct {
 	Discover bool
 }
 
-// Backend is one opened backend as the UI shows it. Every method runs on the
-// UI's event loop except the Run methods of the jobs it hands out, which do
-// the store I/O and touch no state here.
+// Source says how to reach a backend that is not open yet, and what to show
+// for it meanwhile.
+type Source struct {
+	// Kind and Address are shown until the store is open; Address must
+	// carry no password.
+	Kind, Address string
+	// Prefix is put in front of every Redis key, for copying key names.
+	Prefix string
+	// Open connects; it runs in a job, off the UI's event loop.
+	Open func(ctx context.Context) (confo.Store, error)
+}
+
+// Backend is one backend as the UI shows it, from before it is open until
+// the program ends. Every method runs on the UI's event loop except the Run
+// methods of the jobs it hands out, which do the store I/O and touch no
+// state here.
 type Backend struct {
 	name     string
 	readOnly bool
 	discover bool
-	store    confo.Store
-	ws       *confo.Workspace
-	conn     ConnState
-	lastErr  string
+	src      Source
+	// store is nil until the backend is open; ws is then empty.
+	store   confo.Store
+	ws      *confo.Workspace
+	conn    ConnState
+	lastErr string
 	// busy names the job in flight ("persisting", "reloading"); jobID tags
 	// it, so the result of an older job is recognised and dropped.
 	busy  string
 	jobID int
 	undo  []undoStep
+	// rev counts the changes of the workspace that are not background
+	// loads, so that views computed from it can be cached.
+	rev    int
+	fields fieldsCache
+	load   loadState
 }
 
 // NewBackend wraps an opened store and its loaded workspace.
@@ -76,8 +104,23 @@ func NewBackend(name string, store confo.Store, ws *confo.Workspace, opts Option
 		name:     name,
 		readOnly: opts.ReadOnly || store.ReadOnly(),
 		discover: opts.Discover,
+		src:      Source{Kind: string(store.Kind()), Address: store.Address()},
 		store:    store,
 		ws:       ws,
+		load:     loadState{registry: true},
+	}
+}
+
+// NewPending is a backend that is not open yet: StartOpen opens it and the
+// load jobs read it, so a UI can show it (and the others) at once.
+func NewPending(name string, src Source, opts Options) *Backend {
+	return &Backend{
+		name:     name,
+		readOnly: opts.ReadOnly,
+		discover: opts.Discover,
+		src:      src,
+		ws:       confo.NewWorkspace(nil),
+		conn:     Connecting,
 	}
 }
 
@@ -85,10 +128,18 @@ func NewBackend(name string, store confo.Store, ws *confo.Workspace, opts Option
 func (b *Backend) Name() string { return b.name }
 
 // Kind is the backend type ("redis", "dir").
-func (b *Backend) Kind() string { return string(b.store.Kind()) }
+func (b *Backend) Kind() string { return b.src.Kind }
 
 // Address says where the data lives, never with a password.
-func (b *Backend) Address() string { return b.store.Address() }
+func (b *Backend) Address() string {
+	if b.store != nil {
+		return b.store.Address()
+	}
+	return b.src.Address
+}
+
+// Open reports whether the backend's store is open.
+func (b *Backend) Open() bool { return b.store != nil }
 
 // ReadOnly reports whether editing and persisting are disabled.
 func (b *Backend) ReadOnly() bool { return b.readOnly }
@@ -104,6 +155,9 @@ func (b *Backend) Busy() string { return b.busy }
 
 // CheckWritable says why the backend cannot be edited right now, or nil.
 func (b *Backend) CheckWritable() error {
+	if b.store == nil {
+		return fmt.Errorf("%s is not open yet: %w", b.name, ErrNotOpen)
+	}
 	if b.readOnly {
 		return fmt.Errorf("%s is read-only: editing and persisting are disabled: %w", b.name, confo.ErrReadOnly)
 	}
@@ -119,6 +173,9 @@ func (b *Backend) checkIdle() error {
 
 // Unsaved is the number of configs and namespaces with something to persist.
 func (b *Backend) Unsaved() int { return b.ws.DirtyCount() }
+
+// changed notes a change of the workspace that cached views must see.
+func (b *Backend) changed() { b.rev++ }
 
 // recordIO notes the outcome of an operation that reached for the store.
 func (b *Backend) recordIO(err error) {

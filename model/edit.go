@@ -3,7 +3,8 @@ package model
 import (
 	"fmt"
 	"strings"
-	"unicode"
+
+	"github.com/confo-dev/confo/internal/termsafe"
 
 	"github.com/confo-dev/confo/confo"
 )
@@ -29,7 +30,7 @@ const TypeRuleHelp = `edits: strings as typed, others as JSON of their type, =JS
 func EditText(v confo.Value) string {
 	if v.Kind() == confo.String {
 		s := v.Str()
-		if strings.IndexFunc(s, unicode.IsControl) < 0 && !strings.HasPrefix(s, typeRulePrefix) {
+		if !termsafe.HasControl(s) && !strings.HasPrefix(s, typeRulePrefix) {
 			return s
 		}
 		return typeRulePrefix + string(confo.Encode(v))

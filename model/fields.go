@@ -24,19 +24,44 @@ type FieldsView struct {
 	values   []confo.Value
 	marks    []Mark
 	display  []string
+	// live is the number of rows that are fields of the value; the rows
+	// after them are fields deleted here, still stored until persisted.
+	live int
 }
 
 // FieldRow is one row of the fields pane.
 type FieldRow struct {
 	Name, Display, Kind string
 	Mark                Mark
+	// Deleted: the field was deleted here; it is stored until persisted.
+	Deleted bool
 }
 
-// Fields describes the selected config for the fields pane; only that
-// config is decoded.
+// fieldsCache keeps the last FieldsView: the panes ask for it after every
+// message, and building it decodes and walks the config, which takes
+// seconds for a value of 50 MB.
+type fieldsCache struct {
+	ns, cfg string
+	config  *confo.Config
+	rev     int
+	view    *FieldsView
+}
+
+// Fields describes a config for the fields pane. The view is built once per
+// config and change: asking again returns the same view.
 func (b *Backend) Fields(ns, cfg string) *FieldsView {
-	fv := &FieldsView{}
 	c := b.config(ns, cfg)
+	fc := &b.fields
+	if fc.view != nil && fc.ns == ns && fc.cfg == cfg && fc.config == c && fc.rev == b.rev {
+		return fc.view
+	}
+	fv := b.buildFields(ns, cfg, c)
+	b.fields = fieldsCache{ns: ns, cfg: cfg, config: c, rev: b.rev, view: fv}
+	return fv
+}
+
+func (b *Backend) buildFields(ns, cfg string, c *confo.Config) *FieldsView {
+	fv := &FieldsView{}
 	switch {
 	case b.ws.Namespace(ns) == nil:
 		fv.Note, fv.Unusable = "no namespace selected", true
@@ -60,10 +85,7 @@ func (b *Backend) Fields(ns, cfg string) *FieldsView {
 		fv.names, fv.values = []string{WholeValueRow}, []confo.Value{v}
 		fv.marks = make([]Mark, 1)
 		fv.display = make([]string, 1)
-		return fv
-	}
-	if v.Len() == 0 {
-		fv.Note = "no fields yet: a adds one"
+		fv.live = 1
 		return fv
 	}
 	fv.names = make([]string, 0, v.Len())
@@ -72,25 +94,45 @@ func (b *Backend) Fields(ns, cfg string) *FieldsView {
 		fv.names = append(fv.names, key)
 		fv.values = append(fv.values, val)
 	}
-	fv.marks = fieldMarks(c, v, fv.names)
+	fv.live = len(fv.names)
+	fv.marks = fv.compare(c, v)
 	fv.display = make([]string, len(fv.names))
+	if len(fv.names) == 0 {
+		fv.Note = "no fields yet: a adds one"
+	}
 	return fv
 }
 
-// Names lists the rows' names in document order; the slice is the view's own.
+// Names lists the rows' names in document order, deleted fields last; the
+// slice is the view's own.
 func (f *FieldsView) Names() []string { return f.names }
+
+// displayLimit bounds the text rendered for one row: a row shows a few
+// hundred cells at most, and a value may be 50 MB.
+const displayLimit = 1024
 
 // Row describes row i, rendering its value the first time it is drawn.
 func (f *FieldsView) Row(i int) FieldRow {
 	if f.display[i] == "" {
-		f.display[i] = Compact(f.values[i])
+		f.display[i] = CompactLimit(f.values[i], displayLimit)
 	}
-	return FieldRow{Name: f.names[i], Display: f.display[i], Kind: f.values[i].Kind().String(), Mark: f.marks[i]}
+	return FieldRow{Name: f.names[i], Display: f.display[i], Kind: f.values[i].Kind().String(), Mark: f.marks[i], Deleted: i >= f.live}
 }
 
-// fieldMarks compares the local value with the stored one, field by field.
-func fieldMarks(c *confo.Config, v confo.Value, names []string) []Mark {
-	marks := make([]Mark, len(names))
+// Deleted reports whether the field named name is a deleted row.
+func (f *FieldsView) Deleted(name string) bool {
+	for i := f.live; i < len(f.names); i++ {
+		if f.names[i] == name {
+			return true
+		}
+	}
+	return false
+}
+
+// compare marks each field against the stored value and appends the
+// fields deleted here as rows of their own.
+func (f *FieldsView) compare(c *confo.Config, v confo.Value) []Mark {
+	marks := make([]Mark, len(f.names))
 	st := c.Status()
 	if st != StatusModified && st != StatusConflict && st != StatusAdded {
 		return marks
@@ -102,16 +144,22 @@ func fieldMarks(c *confo.Config, v confo.Value, names []string) []Mark {
 		}
 		return marks
 	}
-	added, changed, _ := FieldDiff(base, v)
+	added, changed, removed := FieldDiff(base, v)
 	byName := map[string]Mark{}
-	for _, f := range added {
-		byName[f] = MarkAdded
+	for _, name := range added {
+		byName[name] = MarkAdded
 	}
-	for _, f := range changed {
-		byName[f] = MarkModified
+	for _, name := range changed {
+		byName[name] = MarkModified
 	}
-	for i, name := range names {
+	for i, name := range f.names {
 		marks[i] = byName[name]
+	}
+	for _, name := range removed {
+		old, _ := base.Field(name)
+		f.names = append(f.names, name)
+		f.values = append(f.values, old)
+		marks = append(marks, MarkDeleted)
 	}
 	return marks
 }
@@ -134,6 +182,16 @@ func (b *Backend) Pretty(ns, cfg, field string) (kind string, lines []string, er
 		return "", nil, err
 	}
 	return v.Kind().String(), Pretty(v), nil
+}
+
+// Raw is a config's stored bytes as text, for showing data that is not
+// JSON; false when nothing is stored.
+func (b *Backend) Raw(ns, cfg string) (string, bool) {
+	c := b.config(ns, cfg)
+	if c == nil || c.Base().State != confo.RawPresent {
+		return "", false
+	}
+	return string(c.Base().Bytes), true
 }
 
 func (b *Backend) value(ns, cfg, field string) (confo.Value, error) {

@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/confo-dev/confo/confo"
 )
@@ -86,6 +87,7 @@ func (b *Backend) FinishPersist(r PersistResult) (PersistOutcome, bool) {
 	}
 	b.busy = ""
 	err := b.ws.Settle(j.plan, r.res)
+	b.newEpoch()
 	out := PersistOutcome{Summary: j.summary}
 	if conflict, ok := errors.AsType[*confo.ConflictError](err); ok {
 		for _, c := range conflict.Conflicts {
@@ -125,6 +127,9 @@ type ReloadResult struct {
 // all of it); with discard, local edits there are dropped, otherwise kept
 // on top of the fresh data.
 func (b *Backend) StartReload(namespace string, discard bool) (*ReloadJob, error) {
+	if b.store == nil {
+		return nil, fmt.Errorf("%s is not open yet: %w", b.name, ErrNotOpen)
+	}
 	if err := b.checkIdle(); err != nil {
 		return nil, err
 	}
@@ -164,6 +169,7 @@ func (b *Backend) FinishReload(r ReloadResult) (ReloadReport, error, bool) {
 		return ReloadReport{}, r.err, true
 	}
 	report := b.ws.ApplyReload(r.snap, j.opts)
+	b.newEpoch()
 	b.ClearUndo()
 	return report, nil, true
 }

@@ -245,9 +245,13 @@ func TestSummarize(t *testing.T) {
 		"namespace database",
 		"  + cache  new",
 		"  ● mysqli  changed port; added ttl; removed tls",
+		"      ● port: 3306 → 3307",
+		"      + ttl:  → 30",
+		"      ✗ tls: false → ",
 		"  ✗ postgres  deleted",
 		"namespace sales",
 		"  ● regions  changed value",
+		`      ● (value): ["eu", "us"] → ["eu"]`,
 	}
 	if got := summaryText(s); !slices.Equal(got, want) {
 		t.Fatalf("lines:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -371,8 +375,12 @@ func TestPrettyAndCompact(t *testing.T) {
 	if got := Compact(v); got != `{"a": [1, {"b": "Zoë"}], "e": {}, "n": null}` {
 		t.Fatalf("compact: %s", got)
 	}
-	if got := Compact(confo.StringValue("a\"b\n\x01")); got != `"a\"b\n\x01"` {
+	// Controls read as the JSON escapes the edit prompt shows (issue 12).
+	if got := Compact(confo.StringValue("a\"b\n\x01\u202e\U0001F600")); got != `"a\"b\n\u0001\u202e😀"` {
 		t.Fatalf("compact escapes: %s", got)
+	}
+	if got := CompactLimit(confo.StringValue(strings.Repeat("x", 5000)), 100); len(got) > 110 || !strings.HasSuffix(got, "…") {
+		t.Fatalf("limit: %d bytes", len(got))
 	}
 }
 
@@ -393,11 +401,14 @@ func summaryText(s Summary) []string {
 	glyph := map[Mark]string{MarkAdded: "+", MarkModified: "●", MarkDeleted: "✗"}
 	var out []string
 	for _, l := range s.Lines() {
-		if l.Mark == MarkNone {
+		switch {
+		case l.Mark == MarkNone:
 			out = append(out, l.Text)
-			continue
+		case l.Change != nil:
+			out = append(out, "      "+glyph[l.Mark]+" "+l.Text+": "+l.Change.Old()+" → "+l.Change.New())
+		default:
+			out = append(out, "  "+glyph[l.Mark]+" "+l.Text)
 		}
-		out = append(out, "  "+glyph[l.Mark]+" "+l.Text)
 	}
 	return out
 }

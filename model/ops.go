@@ -25,6 +25,9 @@ func (b *Backend) record(label, ns string, configs []string, op func() error) er
 	if err := b.CheckWritable(); err != nil {
 		return err
 	}
+	if err := b.checkLoaded(ns); err != nil {
+		return err
+	}
 	step := undoStep{label: label}
 	for _, name := range configs {
 		step.states = append(step.states, b.ws.SaveConfig(ns, name))
@@ -33,6 +36,16 @@ func (b *Backend) record(label, ns string, configs []string, op func() error) er
 		return err
 	}
 	b.undo = append(b.undo, step)
+	b.changed()
+	return nil
+}
+
+// checkLoaded refuses edits in a namespace whose configs are not read yet:
+// the load would find them and turn them into conflicts.
+func (b *Backend) checkLoaded(ns string) error {
+	if n := b.ws.Namespace(ns); n != nil && !n.Loaded() {
+		return fmt.Errorf("namespace %q is still loading: wait a moment", ns)
+	}
 	return nil
 }
 
@@ -49,6 +62,7 @@ func (b *Backend) Undo() (string, error) {
 	}
 	step := b.undo[len(b.undo)-1]
 	b.undo = b.undo[:len(b.undo)-1]
+	defer b.changed()
 	if step.remove != "" {
 		if err := b.ws.DeleteNamespace(step.remove); err != nil {
 			return "", fmt.Errorf("undo %s: %w", step.label, err)
@@ -105,6 +119,21 @@ func (b *Backend) SetValue(ns, cfg, text string) error {
 
 // AddField adds a new field; text is read by ParseNew.
 func (b *Backend) AddField(ns, cfg, field, text string) error {
+	if err := b.CheckNewField(ns, cfg, field); err != nil {
+		return err
+	}
+	v, err := ParseNew(text)
+	if err != nil {
+		return fmt.Errorf("field %q: %w", field, err)
+	}
+	return b.record(fmt.Sprintf("add %s.%s", cfg, field), ns, []string{cfg}, func() error {
+		return b.ws.SetField(ns, cfg, field, v)
+	})
+}
+
+// CheckNewField says why a field named field cannot be added to a config,
+// before its value is asked for.
+func (b *Backend) CheckNewField(ns, cfg, field string) error {
 	if field == "" {
 		return fmt.Errorf("add field to %q: the name is empty", cfg)
 	}
@@ -118,13 +147,7 @@ func (b *Backend) AddField(ns, cfg, field, text string) error {
 	if _, ok := cur.Field(field); ok {
 		return fmt.Errorf("add field %q to %q: it exists already; edit it instead", field, cfg)
 	}
-	v, err := ParseNew(text)
-	if err != nil {
-		return fmt.Errorf("field %q: %w", field, err)
-	}
-	return b.record(fmt.Sprintf("add %s.%s", cfg, field), ns, []string{cfg}, func() error {
-		return b.ws.SetField(ns, cfg, field, v)
-	})
+	return nil
 }
 
 // DeleteField removes a field of an object config.
@@ -177,6 +200,7 @@ func (b *Backend) AddNamespace(name string) error {
 		return err
 	}
 	b.undo = append(b.undo, step)
+	b.changed()
 	return nil
 }
 
@@ -196,6 +220,9 @@ func (b *Backend) DeleteNamespace(name string) error {
 	if ns == nil || ns.Deleted() {
 		return fmt.Errorf("delete namespace %q: %w", name, confo.ErrNamespaceNotFound)
 	}
+	if err := b.checkLoaded(name); err != nil {
+		return err
+	}
 	step := undoStep{label: "delete namespace " + name}
 	if ns.Status() == confo.StatusAdded {
 		step.recreate = name
@@ -208,6 +235,7 @@ func (b *Backend) DeleteNamespace(name string) error {
 		return err
 	}
 	b.undo = append(b.undo, step)
+	b.changed()
 	return nil
 }
 

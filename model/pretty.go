@@ -4,6 +4,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf16"
+
+	"github.com/confo-dev/confo/internal/termsafe"
 
 	"github.com/confo-dev/confo/confo"
 )
@@ -51,64 +54,113 @@ func comma(i, n int) string {
 // Compact renders a value on one line for reading, with the stored form's
 // separators but readable strings.
 func Compact(v confo.Value) string {
-	var b strings.Builder
-	compactInto(&b, v)
-	return b.String()
+	return CompactLimit(v, -1)
 }
 
-func compactInto(b *strings.Builder, v confo.Value) {
+// CompactLimit is Compact cut after about limit bytes with "…", so that a
+// row of a 50 MB value costs what its visible part costs; a negative limit
+// renders everything.
+func CompactLimit(v confo.Value, limit int) string {
+	b := &limited{limit: limit}
+	compactInto(b, v)
+	if b.full() {
+		b.sb.WriteString("…")
+	}
+	return b.sb.String()
+}
+
+// limited is a builder that stops taking text past its limit.
+type limited struct {
+	sb    strings.Builder
+	limit int
+}
+
+func (b *limited) full() bool { return b.limit >= 0 && b.sb.Len() >= b.limit }
+
+func compactInto(b *limited, v confo.Value) {
+	if b.full() {
+		return
+	}
 	switch v.Kind() {
 	case confo.String:
-		b.WriteString(displayString(v.Str()))
+		writeDisplayString(b, v.Str())
 	case confo.Array:
-		b.WriteByte('[')
+		b.sb.WriteByte('[')
 		for i, it := range v.Items() {
+			if b.full() {
+				return
+			}
 			if i > 0 {
-				b.WriteString(", ")
+				b.sb.WriteString(", ")
 			}
 			compactInto(b, it)
 		}
-		b.WriteByte(']')
+		b.sb.WriteByte(']')
 	case confo.Object:
-		b.WriteByte('{')
+		b.sb.WriteByte('{')
 		first := true
 		for key, val := range v.Members() {
+			if b.full() {
+				return
+			}
 			if !first {
-				b.WriteString(", ")
+				b.sb.WriteString(", ")
 			}
 			first = false
-			b.WriteString(displayString(key))
-			b.WriteString(": ")
+			writeDisplayString(b, key)
+			b.sb.WriteString(": ")
 			compactInto(b, val)
 		}
-		b.WriteByte('}')
+		b.sb.WriteByte('}')
 	default:
-		b.Write(confo.Encode(v))
+		b.sb.Write(confo.Encode(v))
 	}
 }
 
 // displayString quotes s like JSON but keeps printable non-ASCII characters,
 // escaping only what would break the line or the quoting.
 func displayString(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('"')
+	b := &limited{limit: -1}
+	writeDisplayString(b, s)
+	return b.sb.String()
+}
+
+// writeDisplayString writes s quoted. Characters that are not printable are
+// written as JSON writes them (\u001b), the same escapes the edit prompt and
+// the editor show, so one character looks the same everywhere.
+func writeDisplayString(b *limited, s string) {
+	b.sb.WriteByte('"')
 	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		if b.full() {
+			return
+		}
 		switch {
 		case r == '"' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
+			b.sb.WriteByte('\\')
+			b.sb.WriteRune(r)
 		case r == '\n':
-			b.WriteString(`\n`)
+			b.sb.WriteString(`\n`)
 		case r == '\t':
-			b.WriteString(`\t`)
-		case !unicode.IsPrint(r):
-			q := strconv.QuoteRuneToASCII(r)
-			b.WriteString(q[1 : len(q)-1])
+			b.sb.WriteString(`\t`)
+		case !unicode.IsPrint(r) || termsafe.HasControl(string(r)):
+			writeUnicodeEscape(&b.sb, r)
 		default:
-			b.WriteRune(r)
+			b.sb.WriteRune(r)
 		}
 	}
-	b.WriteByte('"')
-	return b.String()
+	b.sb.WriteByte('"')
+}
+
+// writeUnicodeEscape writes r as JSON's \uXXXX, as a surrogate pair above
+// the basic plane.
+func writeUnicodeEscape(sb *strings.Builder, r rune) {
+	if r > 0xffff {
+		hi, lo := utf16.EncodeRune(r)
+		writeUnicodeEscape(sb, hi)
+		writeUnicodeEscape(sb, lo)
+		return
+	}
+	sb.WriteString(`\u`)
+	h := strconv.FormatInt(int64(r), 16)
+	sb.WriteString(strings.Repeat("0", 4-len(h)) + h)
 }

@@ -38,6 +38,43 @@ type ConfigSummary struct {
 	// WholeValue is set for a Changed config that is not an object on both
 	// sides, where field names mean nothing.
 	WholeValue bool
+	// Changes are the old and new values of each field a Changed config
+	// changes (one row named WholeValueRow for a WholeValue).
+	Changes []FieldChange
+}
+
+// FieldChange is one field a persist changes, with both values.
+type FieldChange struct {
+	Name     string
+	Kind     ChangeKind
+	old, new confo.Value
+}
+
+// summaryLimit bounds the values a dialog line shows; the viewer shows them
+// in full.
+const summaryLimit = 200
+
+// Old and New are the values for one line of a dialog, cut when long; ""
+// for the side that has none.
+func (f FieldChange) Old() string { return f.side(f.Kind != Added, f.old) }
+func (f FieldChange) New() string { return f.side(f.Kind != Deleted, f.new) }
+
+func (f FieldChange) side(has bool, v confo.Value) string {
+	if !has {
+		return ""
+	}
+	return CompactLimit(v, summaryLimit)
+}
+
+// Pretty is the full old and new value as indented lines, for the viewer.
+func (f FieldChange) Pretty() (old, new []string) {
+	if f.Kind != Added {
+		old = Pretty(f.old)
+	}
+	if f.Kind != Deleted {
+		new = Pretty(f.new)
+	}
+	return old, new
 }
 
 // NamespaceSummary is what a persist writes in one namespace.
@@ -93,9 +130,25 @@ func summarizeConfig(cc confo.ConfigChange) ConfigSummary {
 	after, errA := confo.Decode(cc.Write)
 	if errB != nil || errA != nil || before.Kind() != confo.Object || after.Kind() != confo.Object {
 		out.WholeValue = true
+		if errB == nil && errA == nil {
+			out.Changes = []FieldChange{{Name: WholeValueRow, Kind: Changed, old: before, new: after}}
+		}
 		return out
 	}
 	out.FieldsAdded, out.FieldsChanged, out.FieldsRemoved = FieldDiff(before, after)
+	for _, name := range out.FieldsChanged {
+		o, _ := before.Field(name)
+		n, _ := after.Field(name)
+		out.Changes = append(out.Changes, FieldChange{Name: name, Kind: Changed, old: o, new: n})
+	}
+	for _, name := range out.FieldsAdded {
+		n, _ := after.Field(name)
+		out.Changes = append(out.Changes, FieldChange{Name: name, Kind: Added, new: n})
+	}
+	for _, name := range out.FieldsRemoved {
+		o, _ := before.Field(name)
+		out.Changes = append(out.Changes, FieldChange{Name: name, Kind: Deleted, old: o})
+	}
 	return out
 }
 
@@ -144,6 +197,10 @@ func (s Summary) ConfigCount() int {
 type SummaryLine struct {
 	Mark Mark
 	Text string
+	// Config names the config of a config line; Change is set on the line
+	// of one field, drawn under its config.
+	Config string
+	Change *FieldChange
 }
 
 // Lines renders the summary for a confirmation dialog, one line per
@@ -160,7 +217,11 @@ func (s Summary) Lines() []SummaryLine {
 		}
 		lines = append(lines, SummaryLine{Text: head})
 		for _, c := range ns.Configs {
-			lines = append(lines, SummaryLine{Mark: c.Kind.Mark(), Text: c.describe()})
+			lines = append(lines, SummaryLine{Mark: c.Kind.Mark(), Text: c.describe(), Config: c.Name})
+			for i := range c.Changes {
+				ch := &c.Changes[i]
+				lines = append(lines, SummaryLine{Mark: ch.Kind.Mark(), Text: ch.Name, Config: c.Name, Change: ch})
+			}
 		}
 	}
 	return lines

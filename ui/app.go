@@ -2,11 +2,13 @@
 // panes (backends, namespaces, configs, fields), the dialogs, and the root
 // model that routes messages between them. Editing state and its rules live
 // in package model; this package renders them and maps keys to operations.
-// Store I/O runs only in tea.Cmds (see io.go).
+// Store I/O runs only in tea.Cmds (see io.go and loader.go).
 package ui
 
 import (
 	"context"
+	"os"
+	"os/exec"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -29,10 +31,25 @@ type Options struct {
 	Now func() time.Time
 	// ProgressDelay is how long a load runs before its progress is shown.
 	ProgressDelay time.Duration
-	// Static turns animations off (the spinner does not tick), so a test
-	// can run commands until none are left.
+	// Static turns animations and timers off (the spinner does not tick,
+	// messages expire without a timer), so a test can run commands until
+	// none are left.
 	Static bool
-	Theme  *Theme
+	// Theme, when set, is used as is; otherwise ThemeSettings decide.
+	Theme         *Theme
+	ThemeSettings ThemeSettings
+	// Notice is shown as the first message (an error), e.g. conflicting key
+	// bindings.
+	Notice string
+	// Getenv reads $VISUAL and $EDITOR; os.Getenv by default.
+	Getenv func(string) string
+	// Exec runs the external editor; tea.ExecProcess by default. Tests run
+	// it directly.
+	Exec func(*exec.Cmd, tea.ExecCallback) tea.Cmd
+	// Clipboard copies text; tea.SetClipboard (OSC 52) by default.
+	Clipboard func(string) tea.Cmd
+	// TempDir holds the editor's files; os.TempDir() by default.
+	TempDir string
 }
 
 type paneID int
@@ -53,24 +70,6 @@ const (
 	minHeight = 10
 )
 
-// navState remembers where the user was in a backend while another one is
-// selected.
-type navState struct{ ns, field string }
-
-// statusKind colours the status line.
-type statusKind uint8
-
-const (
-	statusInfo statusKind = iota
-	statusOK
-	statusErr
-)
-
-type status struct {
-	text string
-	kind statusKind
-}
-
 // Model is the root Bubble Tea model.
 type Model struct {
 	keys     KeyMap
@@ -88,23 +87,29 @@ type Model struct {
 
 	// current is the backend the namespace and config panes show.
 	current *model.Backend
-	nav     map[*model.Backend]navState
+	// nav remembers the namespace selected in each backend.
+	nav map[*model.Backend]string
 	// shownNS is the namespace the configs pane shows; lastConfig is the
 	// config selected in each namespace ("backend/namespace"), restored when
-	// the user comes back to it.
+	// the user comes back to it. shownCfg and lastField do the same for
+	// the field cursor of each config.
 	shownNS    string
 	lastConfig map[string]string
+	shownCfg   string
+	lastField  map[string]string
 	fields     *model.FieldsView
 
 	dialog dialog
-	status status
+	msgs   messages
 	spin   spinner.Model
 	// spinning: a spinner tick is scheduled.
 	spinning bool
 	ops      map[*model.Backend]*operation
+	// quitAfter: quit once the persists in flight all succeed.
+	quitAfter map[*model.Backend]bool
 }
 
-// New builds the UI over opened backends (at least one).
+// New builds the UI over backends (at least one), open or not yet open.
 func New(backends []*model.Backend, keys KeyMap, opts Options) *Model {
 	if opts.Context == nil {
 		opts.Context = context.Background()
@@ -118,7 +123,16 @@ func New(backends []*model.Backend, keys KeyMap, opts Options) *Model {
 	if opts.ProgressDelay <= 0 {
 		opts.ProgressDelay = 300 * time.Millisecond
 	}
-	th := DefaultTheme()
+	if opts.Getenv == nil {
+		opts.Getenv = os.Getenv
+	}
+	if opts.Exec == nil {
+		opts.Exec = tea.ExecProcess
+	}
+	if opts.Clipboard == nil {
+		opts.Clipboard = tea.SetClipboard
+	}
+	th := opts.ThemeSettings.resolve(true)
 	if opts.Theme != nil {
 		th = *opts.Theme
 	}
@@ -127,23 +141,38 @@ func New(backends []*model.Backend, keys KeyMap, opts Options) *Model {
 		theme:      th,
 		opts:       opts,
 		backends:   backends,
-		nav:        map[*model.Backend]navState{},
+		nav:        map[*model.Backend]string{},
 		lastConfig: map[string]string{},
+		lastField:  map[string]string{},
 		ops:        map[*model.Backend]*operation{},
-		spin:       spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(th.Dialog)),
+		quitAfter:  map[*model.Backend]bool{},
 	}
+	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(th.Dialog))
 	for _, b := range backends {
 		m.bnames = append(m.bnames, b.Name())
 	}
 	m.filterInput = newInput()
 	m.focus = paneConfigs
 	m.setStatus(statusInfo, "? lists every key · edits stay local until persisted (s, S, ctrl+s)")
+	if opts.Notice != "" {
+		m.setStatus(statusErr, opts.Notice)
+	}
 	m.sync()
 	return m
 }
 
-// Init implements tea.Model.
-func (m *Model) Init() tea.Cmd { return nil }
+// Init implements tea.Model: it opens the backends that are not open yet
+// and asks the terminal for its background when the theme follows it.
+func (m *Model) Init() tea.Cmd {
+	var cmds []tea.Cmd
+	if m.opts.Theme == nil && m.opts.ThemeSettings.auto() {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	for _, b := range m.backends {
+		cmds = append(cmds, m.open(b), m.nextLoad(b))
+	}
+	return tea.Batch(cmds...)
+}
 
 // Update implements tea.Model. Every change of the workspaces happens here.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -151,21 +180,40 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
+	case tea.BackgroundColorMsg:
+		m.setTheme(m.opts.ThemeSettings.resolve(msg.IsDark()))
 	case tea.KeyPressMsg:
 		cmd = m.handleKey(msg)
+	case tea.MouseMsg:
+		cmd = m.handleMouse(msg)
 	case tea.PasteMsg:
 		cmd = m.handlePaste(msg)
 	case persistDoneMsg:
 		cmd = m.persistDone(msg)
 	case reloadDoneMsg:
-		m.reloadDone(msg)
+		cmd = m.reloadDone(msg)
+	case openDoneMsg:
+		cmd = m.openDone(msg)
+	case loadDoneMsg:
+		cmd = m.loadDone(msg)
+	case editorReadyMsg:
+		cmd = m.editorReady(msg)
+	case editorDoneMsg:
+		cmd = m.editorDone(msg)
+	case searchDoneMsg:
+		m.searchDone(msg)
 	case progressMsg:
 		cmd = m.progress(msg)
 	case spinner.TickMsg:
 		cmd = m.tick(msg)
 	}
 	m.sync()
-	return m, cmd
+	return m, tea.Batch(cmd, m.expireLater())
+}
+
+func (m *Model) setTheme(th Theme) {
+	m.theme = th
+	m.spin.Style = th.Dialog
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -186,10 +234,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // handlePaste sends pasted text to whichever input is open.
 func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
-	if p, ok := m.dialog.(*prompt); ok {
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		return cmd
+	if in, ok := m.dialog.(interface{ paste(tea.PasteMsg) tea.Cmd }); ok {
+		return in.paste(msg)
 	}
 	if m.filtering {
 		var cmd tea.Cmd
@@ -234,7 +280,8 @@ func (m *Model) config() (model.ConfigView, bool) {
 
 // sync points every pane at the current data. It runs after every message,
 // so the panes follow persists and reloads, and it touches only cached
-// lists (Namespace.ConfigNames) and the one selected config.
+// lists (Namespace.ConfigNames) and the one selected config, whose fields
+// view the model caches.
 func (m *Model) sync() {
 	m.lists[paneBackends].setNames(m.bnames, false)
 	b := m.backend()
@@ -271,16 +318,11 @@ func (m *Model) sync() {
 func (m *Model) switchBackend(b *model.Backend) {
 	if m.current != nil {
 		m.lastConfig[m.current.Name()+"/"+m.shownNS] = m.lists[paneConfigs].selected()
-		m.nav[m.current] = navState{
-			ns:    m.lists[paneNamespaces].selected(),
-			field: m.lists[paneFields].selected(),
-		}
+		m.nav[m.current] = m.lists[paneNamespaces].selected()
 	}
 	m.current = b
-	nav := m.nav[b]
-	m.lists[paneNamespaces] = list{want: nav.ns}
-	m.lists[paneFields] = list{want: nav.field}
-	// The next sync restores the configs pane for the restored namespace.
+	m.lists[paneNamespaces] = list{want: m.nav[b]}
+	// The next sync restores the configs and fields panes.
 	m.shownNS = ""
 }
 
@@ -292,14 +334,6 @@ func (m *Model) paneRows() int {
 
 // Backends pane entries take two lines: the name line and the address.
 const backendRowLines = 2
-
-func (m *Model) setStatus(kind statusKind, text string) {
-	m.status = status{text: text, kind: kind}
-}
-
-func (m *Model) fail(err error) {
-	m.setStatus(statusErr, "✗ "+err.Error())
-}
 
 // unsaved is the number of pending changes in every backend.
 func (m *Model) unsaved() int {

@@ -137,6 +137,8 @@ func keyMsg(t *testing.T, name string) tea.KeyPressMsg {
 		"ctrl+s":    {Code: 's', Mod: tea.ModCtrl},
 		"ctrl+c":    {Code: 'c', Mod: tea.ModCtrl},
 		"ctrl+u":    {Code: 'u', Mod: tea.ModCtrl},
+		"ctrl+f":    {Code: 'f', Mod: tea.ModCtrl},
+		"pgup":      {Code: tea.KeyPgUp},
 	}
 	msg, ok := special[name]
 	if !ok {
@@ -221,7 +223,7 @@ func (a *app) run(cmd tea.Cmd) {
 // screen is the current frame without colours.
 func (a *app) screen() string { return ansi.Strip(a.m.Render()) }
 
-func (a *app) wantScreen(parts ...string) {
+func (a *app) wantScreen(parts ...string) *app {
 	a.t.Helper()
 	s := a.screen()
 	for _, p := range parts {
@@ -229,9 +231,10 @@ func (a *app) wantScreen(parts ...string) {
 			a.t.Fatalf("screen lacks %q:\n%s", p, s)
 		}
 	}
+	return a
 }
 
-func (a *app) dontWantScreen(parts ...string) {
+func (a *app) dontWantScreen(parts ...string) *app {
 	a.t.Helper()
 	s := a.screen()
 	for _, p := range parts {
@@ -239,6 +242,7 @@ func (a *app) dontWantScreen(parts ...string) {
 			a.t.Fatalf("screen has %q:\n%s", p, s)
 		}
 	}
+	return a
 }
 
 // stored reads a config's bytes from Redis directly.

@@ -162,6 +162,7 @@ func TestUIFigures(t *testing.T) {
 		pressTimed(app, keyEsc)
 		pressTimed(app, keyEsc)
 	}
+	huge := hugePresses(t, 500)
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	fig := map[string]any{
 		"configs": configs, "width": w, "height": h, "presses": len(keys),
@@ -169,6 +170,7 @@ func TestUIFigures(t *testing.T) {
 		"filter": benchFilter, "filter_runs": len(last),
 		"filter_last_ms": ms(medianOf(last)), "filter_worst_key_ms": ms(medianOf(worst)),
 		"filter_matches": matches,
+		"huge_bytes":     hugeValueBytes, "huge_presses": len(huge), "huge_p99_ms": ms(nearestRank(huge, 99)), "huge_max_ms": ms(slices.Max(huge)),
 	}
 	js, err := json.Marshal(fig)
 	if err != nil {

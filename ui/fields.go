@@ -1,12 +1,26 @@
 package ui
 
-import "github.com/confo-dev/confo/model"
+import (
+	"github.com/charmbracelet/x/ansi"
 
-// syncFields points the Fields pane at the selected config. Only that config
-// is decoded.
+	"github.com/confo-dev/confo/internal/termsafe"
+	"github.com/confo-dev/confo/model"
+)
+
+// syncFields points the Fields pane at the selected config, with the field
+// cursor where it was last in that config. The model caches the view, so
+// this costs nothing until the config changes.
 func (m *Model) syncFields() {
 	ns, _ := m.namespace()
 	cfg, _ := m.config()
+	key := m.current.Name() + "/" + ns.Name + "/" + cfg.Name
+	if key != m.shownCfg {
+		if m.shownCfg != "" {
+			m.lastField[m.shownCfg] = m.lists[paneFields].selected()
+		}
+		m.lists[paneFields] = list{want: m.lastField[key]}
+		m.shownCfg = key
+	}
 	m.fields = m.current.Fields(ns.Name, cfg.Name)
 	m.lists[paneFields].setNames(m.fields.Names(), false)
 }
@@ -17,7 +31,7 @@ func (m *Model) fieldsTitle() string {
 	if fv.Config == "" {
 		return paneTitles[paneFields]
 	}
-	t := fv.Config
+	t := termsafe.Name(fv.Config)
 	if mark := itemMarks[model.StatusMark(fv.Status)]; mark.glyph != " " {
 		t += " " + mark.glyph + " " + fv.Status.String()
 	}
@@ -25,16 +39,17 @@ func (m *Model) fieldsTitle() string {
 }
 
 // renderFields draws the visible field rows: marker, name, value, type.
+// Fields deleted here stay, marked, until persisted.
 func (m *Model) renderFields(w, h int) []string {
 	fv := m.fields
-	if fv.Note != "" {
-		return []string{m.theme.Dim.Render(" " + fv.Note)}
+	if fv.Note != "" && len(fv.Names()) == 0 {
+		return []string{m.theme.Dim.Render(" " + cut(termsafe.Line(fv.Note), w-1))}
 	}
 	l := &m.lists[paneFields]
 	start, end := l.visible(h)
 	nameW := 0
 	for i := start; i < end; i++ {
-		nameW = max(nameW, len(l.at(i)))
+		nameW = max(nameW, ansi.StringWidth(termsafe.Name(l.at(i)))+1)
 	}
 	nameW = min(nameW, max(w/3, 6))
 	const typeW = 7
@@ -42,7 +57,11 @@ func (m *Model) renderFields(w, h int) []string {
 	lines := make([]string, 0, end-start)
 	for i := start; i < end; i++ {
 		row := fv.Row(l.source(i))
-		rest := fit(row.Name, nameW) + " " + fit(row.Display, valW) + " " + fit(row.Kind, typeW) + " "
+		value := termsafe.Line(row.Display)
+		if row.Deleted {
+			value = m.theme.Dim.Render(cut("deleted, was "+value, valW))
+		}
+		rest := fit(m.name(row.Name), nameW) + " " + fit(value, valW) + " " + fit(row.Kind, typeW) + " "
 		lines = append(lines, m.row(paneFields, i, itemMarks[row.Mark], rest, w))
 	}
 	return lines

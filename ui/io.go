@@ -84,6 +84,8 @@ func (m *Model) persistDone(msg persistDoneMsg) tea.Cmd {
 		return nil
 	}
 	m.untrack(b)
+	quitting := m.quitAfter[b]
+	delete(m.quitAfter, b)
 	switch {
 	case len(out.Conflicts) > 0:
 		m.setStatus(statusErr, "! conflict: "+strings.Join(out.Conflicts, ", ")+" changed elsewhere, nothing written: c compares")
@@ -91,8 +93,17 @@ func (m *Model) persistDone(msg persistDoneMsg) tea.Cmd {
 		m.fail(out.Err)
 	default:
 		m.setStatus(statusOK, fmt.Sprintf("✓ persisted %s in %s", out.Summary.Describe(), ms(msg.elapsed)))
+		if quitting && len(m.quitAfter) == 0 {
+			return tea.Quit
+		}
+		return m.nextLoad(b)
 	}
-	return nil
+	if quitting {
+		// One failure stops the quit: the user must see it.
+		m.quitAfter = map[*model.Backend]bool{}
+		m.setStatus(statusErr, m.msgs.history[len(m.msgs.history)-1].text+" — not quitting")
+	}
+	return m.nextLoad(b)
 }
 
 // reload loads one namespace (or all) in a command. Progress reports flow
@@ -108,9 +119,26 @@ func (m *Model) reload(b *model.Backend, namespace string, discard bool) tea.Cmd
 		what = namespace
 	}
 	spin := m.track(b, job.ID(), "reloading", what)
+	report, listener, done := progressChannel(b, job.ID())
+	now := m.opts.Now
+	loadCmd := func() tea.Msg {
+		defer close(done)
+		ctx, cancel := m.ioContext()
+		defer cancel()
+		start := now()
+		result := job.Run(ctx, report)
+		return reloadDoneMsg{result: result, what: what, elapsed: now().Sub(start)}
+	}
+	return tea.Batch(loadCmd, listener, spin)
+}
+
+// progressChannel carries a load's progress reports to the event loop:
+// report is called by the load, listener waits for the reports, and
+// closing done ends it.
+func progressChannel(b *model.Backend, id int) (report func(n, total int), listener tea.Cmd, done chan struct{}) {
 	progress := make(chan [2]int, 1)
-	done := make(chan struct{})
-	report := func(n, total int) {
+	done = make(chan struct{})
+	report = func(n, total int) {
 		// Keep only the newest report: drop an unread older one first.
 		select {
 		case <-progress:
@@ -121,16 +149,7 @@ func (m *Model) reload(b *model.Backend, namespace string, discard bool) tea.Cmd
 		default:
 		}
 	}
-	now := m.opts.Now
-	loadCmd := func() tea.Msg {
-		defer close(done)
-		ctx, cancel := m.ioContext()
-		defer cancel()
-		start := now()
-		result := job.Run(ctx, report)
-		return reloadDoneMsg{result: result, what: what, elapsed: now().Sub(start)}
-	}
-	return tea.Batch(loadCmd, listen(b, job.ID(), progress, done), spin)
+	return report, listen(b, id, progress, done), done
 }
 
 // listen waits for the next progress report of a load, or its end.
@@ -154,16 +173,17 @@ func (m *Model) progress(msg progressMsg) tea.Cmd {
 	return msg.next
 }
 
-func (m *Model) reloadDone(msg reloadDoneMsg) {
+func (m *Model) reloadDone(msg reloadDoneMsg) tea.Cmd {
 	b := msg.result.Backend()
 	report, err, current := b.FinishReload(msg.result)
 	if !current {
-		return
+		return nil
 	}
 	m.untrack(b)
+	next := m.nextLoad(b)
 	if err != nil {
 		m.fail(fmt.Errorf("reload %s: %w", msg.what, err))
-		return
+		return next
 	}
 	text := fmt.Sprintf("✓ reloaded %s (%s) in %s", msg.what, plural(report.Configs, "config", "configs"), ms(msg.elapsed))
 	if report.Changed > 0 {
@@ -177,9 +197,10 @@ func (m *Model) reloadDone(msg reloadDoneMsg) {
 	}
 	if report.Conflicts > 0 {
 		m.setStatus(statusErr, text+"; "+plural(report.Conflicts, "conflict", "conflicts")+": c compares")
-		return
+		return next
 	}
 	m.setStatus(statusOK, text)
+	return next
 }
 
 // opText is the status line of a running operation, with the load progress

@@ -1,31 +1,195 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
 
-// KeyMap is every binding of the UI. The defaults live in the program's
-// keymap.go; help and the status bar are generated from these bindings, so
-// rebinding a key updates them too.
+	"charm.land/bubbles/v2/key"
+)
+
+// KeyMap is every binding of the UI. Help, the key bar and the dialogs are
+// generated from these bindings, so rebinding a key updates them too.
 type KeyMap struct {
 	Up, Down, Left, Right     key.Binding
 	NextPane, PrevPane        key.Binding
 	PageUp, PageDown          key.Binding
 	Top, Bottom               key.Binding
-	Filter                    key.Binding
+	Filter, Search            key.Binding
 	Enter                     key.Binding
-	Edit, View                key.Binding
+	Edit, EditExternal, View  key.Binding
 	Add, Delete, Rename, Undo key.Binding
+	CopyValue, CopyKey        key.Binding
 
 	PersistConfig, PersistNamespace, PersistBackend key.Binding
 	ReloadNamespace, ReloadBackend                  key.Binding
 	Conflict                                        key.Binding
 
-	Help, Quit key.Binding
+	Messages, Help, Quit key.Binding
+
+	// In the viewer: the next and previous match of its search.
+	NextMatch, PrevMatch key.Binding
 
 	// Dialog answers.
 	Yes, No, Cancel   key.Binding
 	Discard, Keep     key.Binding
 	Overwrite, Theirs key.Binding
+	PersistAll        key.Binding
 	Submit            key.Binding
+}
+
+// keyContext is where a binding is active; two bindings of one context
+// must not share a key.
+type keyContext uint8
+
+const (
+	inMain keyContext = 1 << iota
+	inDialog
+	inViewer
+)
+
+// action is one bindable action: its name in the config file's [keys]
+// table, the binding it sets, its default keys and what help says.
+type action struct {
+	name    string
+	binding func(*KeyMap) *key.Binding
+	keys    []string
+	desc    string
+	ctx     keyContext
+}
+
+var actions = []action{
+	{"up", func(k *KeyMap) *key.Binding { return &k.Up }, []string{"up", "k"}, "up", inMain | inViewer},
+	{"down", func(k *KeyMap) *key.Binding { return &k.Down }, []string{"down", "j"}, "down", inMain | inViewer},
+	{"left", func(k *KeyMap) *key.Binding { return &k.Left }, []string{"left", "h"}, "pane left", inMain},
+	{"right", func(k *KeyMap) *key.Binding { return &k.Right }, []string{"right", "l"}, "pane right", inMain},
+	{"next_pane", func(k *KeyMap) *key.Binding { return &k.NextPane }, []string{"tab"}, "next pane", inMain},
+	{"prev_pane", func(k *KeyMap) *key.Binding { return &k.PrevPane }, []string{"shift+tab"}, "previous pane", inMain},
+	{"page_up", func(k *KeyMap) *key.Binding { return &k.PageUp }, []string{"pgup", "ctrl+u"}, "page up", inMain | inViewer},
+	{"page_down", func(k *KeyMap) *key.Binding { return &k.PageDown }, []string{"pgdown", "ctrl+d"}, "page down", inMain | inViewer},
+	{"top", func(k *KeyMap) *key.Binding { return &k.Top }, []string{"g", "home"}, "first", inMain | inViewer},
+	{"bottom", func(k *KeyMap) *key.Binding { return &k.Bottom }, []string{"G", "end"}, "last", inMain | inViewer},
+	{"filter", func(k *KeyMap) *key.Binding { return &k.Filter }, []string{"/"}, "filter (fuzzy)", inMain | inViewer},
+	{"search", func(k *KeyMap) *key.Binding { return &k.Search }, []string{"ctrl+f"}, "search everywhere", inMain},
+	{"enter", func(k *KeyMap) *key.Binding { return &k.Enter }, []string{"enter"}, "open / edit", inMain},
+	{"edit", func(k *KeyMap) *key.Binding { return &k.Edit }, []string{"e"}, "edit (one line)", inMain},
+	{"edit_external", func(k *KeyMap) *key.Binding { return &k.EditExternal }, []string{"E"}, "edit in $EDITOR", inMain | inViewer},
+	{"view", func(k *KeyMap) *key.Binding { return &k.View }, []string{"v"}, "view in full", inMain | inDialog},
+	{"add", func(k *KeyMap) *key.Binding { return &k.Add }, []string{"a"}, "add", inMain},
+	{"delete", func(k *KeyMap) *key.Binding { return &k.Delete }, []string{"d"}, "delete", inMain},
+	{"rename", func(k *KeyMap) *key.Binding { return &k.Rename }, []string{"n"}, "rename", inMain},
+	{"undo", func(k *KeyMap) *key.Binding { return &k.Undo }, []string{"u"}, "undo", inMain},
+	{"copy_value", func(k *KeyMap) *key.Binding { return &k.CopyValue }, []string{"y"}, "copy value", inMain | inViewer},
+	{"copy_key", func(k *KeyMap) *key.Binding { return &k.CopyKey }, []string{"Y"}, "copy key / path", inMain},
+	{"persist_config", func(k *KeyMap) *key.Binding { return &k.PersistConfig }, []string{"s"}, "persist selected item", inMain},
+	{"persist_namespace", func(k *KeyMap) *key.Binding { return &k.PersistNamespace }, []string{"S"}, "persist namespace", inMain},
+	{"persist_backend", func(k *KeyMap) *key.Binding { return &k.PersistBackend }, []string{"ctrl+s"}, "persist backend", inMain},
+	{"reload_namespace", func(k *KeyMap) *key.Binding { return &k.ReloadNamespace }, []string{"r"}, "reload", inMain},
+	{"reload_backend", func(k *KeyMap) *key.Binding { return &k.ReloadBackend }, []string{"R"}, "reload backend / retry", inMain},
+	{"conflict", func(k *KeyMap) *key.Binding { return &k.Conflict }, []string{"c"}, "show conflict", inMain},
+	{"messages", func(k *KeyMap) *key.Binding { return &k.Messages }, []string{"m"}, "messages", inMain},
+	{"help", func(k *KeyMap) *key.Binding { return &k.Help }, []string{"?"}, "help", inMain},
+	{"quit", func(k *KeyMap) *key.Binding { return &k.Quit }, []string{"q", "ctrl+c"}, "quit", inMain},
+	{"next_match", func(k *KeyMap) *key.Binding { return &k.NextMatch }, []string{"n"}, "next match", inViewer},
+	{"prev_match", func(k *KeyMap) *key.Binding { return &k.PrevMatch }, []string{"N"}, "previous match", inViewer},
+	{"yes", func(k *KeyMap) *key.Binding { return &k.Yes }, []string{"y"}, "yes", inDialog},
+	{"no", func(k *KeyMap) *key.Binding { return &k.No }, []string{"n"}, "no", inDialog},
+	{"cancel", func(k *KeyMap) *key.Binding { return &k.Cancel }, []string{"esc"}, "cancel / close", inDialog | inViewer},
+	{"discard", func(k *KeyMap) *key.Binding { return &k.Discard }, []string{"d"}, "discard edits", inDialog},
+	{"keep", func(k *KeyMap) *key.Binding { return &k.Keep }, []string{"k"}, "keep on top", inDialog},
+	{"overwrite", func(k *KeyMap) *key.Binding { return &k.Overwrite }, []string{"o"}, "overwrite theirs", inDialog},
+	{"theirs", func(k *KeyMap) *key.Binding { return &k.Theirs }, []string{"t"}, "take theirs", inDialog},
+	{"persist_all", func(k *KeyMap) *key.Binding { return &k.PersistAll }, []string{"p"}, "persist all and quit", inDialog},
+	{"submit", func(k *KeyMap) *key.Binding { return &k.Submit }, []string{"enter"}, "confirm", inDialog},
+}
+
+// ActionNames lists the names the config file's [keys] table accepts.
+func ActionNames() []string {
+	names := make([]string, len(actions))
+	for i, a := range actions {
+		names[i] = a.name
+	}
+	return names
+}
+
+// DefaultKeyMap is every binding of the UI as shipped: vim-style movement
+// and a letter per action, the habits of k9s and lazygit users.
+func DefaultKeyMap() KeyMap {
+	var k KeyMap
+	for _, a := range actions {
+		*a.binding(&k) = newBinding(a.keys, a.desc)
+	}
+	return k
+}
+
+func newBinding(keys []string, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), desc))
+}
+
+// keySymbols are the short forms help shows for some key names.
+var keySymbols = map[string]string{"up": "↑", "down": "↓", "left": "←", "right": "→", "pgdown": "pgdn"}
+
+// helpKeys is the key column of help for a binding's keys: "↑/k".
+func helpKeys(keys []string) string {
+	shown := make([]string, len(keys))
+	for i, k := range keys {
+		shown[i] = k
+		if s, ok := keySymbols[k]; ok {
+			shown[i] = s
+		}
+	}
+	return strings.Join(shown, "/")
+}
+
+// Rebind applies the config file's [keys] table: each named action gets
+// exactly the keys listed. An unknown action or an empty key is an error.
+func (k KeyMap) Rebind(bindings map[string][]string) (KeyMap, error) {
+	names := make([]string, 0, len(bindings))
+	for name := range bindings {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		i := slices.IndexFunc(actions, func(a action) bool { return a.name == name })
+		if i < 0 {
+			return k, fmt.Errorf("[keys] %q is not an action; the actions are %s", name, strings.Join(ActionNames(), ", "))
+		}
+		keys := bindings[name]
+		if len(keys) == 0 || slices.Contains(keys, "") {
+			return k, fmt.Errorf("[keys] %s: give at least one key, and no empty one", name)
+		}
+		*actions[i].binding(&k) = newBinding(keys, actions[i].desc)
+	}
+	return k, nil
+}
+
+// Conflicts lists keys bound to two actions that are active at the same
+// time, as one line: "key "x" is both edit and delete; …"; "" when none.
+func (k KeyMap) Conflicts() string {
+	var out []string
+	seen := map[string]string{}
+	for _, ctx := range []keyContext{inMain, inDialog, inViewer} {
+		owner := map[string]string{}
+		for _, a := range actions {
+			if a.ctx&ctx == 0 {
+				continue
+			}
+			for _, key := range a.binding(&k).Keys() {
+				other, ok := owner[key]
+				pair := other + " and " + a.name
+				if ok && seen[key+pair] == "" {
+					seen[key+pair] = pair
+					out = append(out, fmt.Sprintf("key %q is both %s", key, pair))
+				}
+				owner[key] = a.name
+			}
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "conflicting key bindings: " + strings.Join(out, "; ")
 }
 
 // HelpGroup is one titled column of the help overlay.
@@ -34,66 +198,14 @@ type HelpGroup struct {
 	Bindings []key.Binding
 }
 
-// ShortHelp is what the status bar shows, most useful first.
-func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.PersistConfig, k.PersistNamespace, k.PersistBackend, k.ReloadNamespace, k.Edit, k.Add, k.Delete, k.Undo, k.Filter, k.Help, k.Quit}
-}
-
 // Groups is what the help overlay shows.
 func (k KeyMap) Groups() []HelpGroup {
 	return []HelpGroup{
-		{"Move", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.NextPane, k.PrevPane, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Filter, k.Enter}},
-		{"Edit", []key.Binding{k.Edit, k.View, k.Add, k.Delete, k.Rename, k.Undo}},
+		{"Move", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.NextPane, k.PrevPane, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Enter}},
+		{"Find", []key.Binding{k.Filter, k.Search, k.NextMatch, k.PrevMatch}},
+		{"Edit", []key.Binding{k.Edit, k.EditExternal, k.View, k.Add, k.Delete, k.Rename, k.Undo, k.CopyValue, k.CopyKey}},
 		{"Persist & reload", []key.Binding{k.PersistConfig, k.PersistNamespace, k.PersistBackend, k.ReloadNamespace, k.ReloadBackend, k.Conflict}},
-		{"Dialogs", []key.Binding{k.Yes, k.No, k.Cancel, k.Discard, k.Keep, k.Overwrite, k.Theirs, k.Submit}},
-		{"General", []key.Binding{k.Help, k.Quit}},
-	}
-}
-
-// DefaultKeyMap is every binding of the UI as shipped: vim-style movement
-// and a letter per action, the habits of k9s and lazygit users.
-func DefaultKeyMap() KeyMap {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
-	}
-	return KeyMap{
-		Up:       b("↑/k", "up", "up", "k"),
-		Down:     b("↓/j", "down", "down", "j"),
-		Left:     b("←/h", "pane left", "left", "h"),
-		Right:    b("→/l", "pane right", "right", "l"),
-		NextPane: b("tab", "next pane", "tab"),
-		PrevPane: b("shift+tab", "previous pane", "shift+tab"),
-		PageUp:   b("pgup", "page up", "pgup", "ctrl+u"),
-		PageDown: b("pgdn", "page down", "pgdown", "ctrl+d"),
-		Top:      b("g/home", "first", "g", "home"),
-		Bottom:   b("G/end", "last", "G", "end"),
-		Filter:   b("/", "filter", "/"),
-		Enter:    b("enter", "open / edit", "enter"),
-
-		Edit:   b("e", "edit value", "e"),
-		View:   b("v", "view full value", "v"),
-		Add:    b("a", "add", "a"),
-		Delete: b("d", "delete", "d"),
-		Rename: b("n", "rename config", "n"),
-		Undo:   b("u", "undo", "u"),
-
-		PersistConfig:    b("s", "persist config", "s"),
-		PersistNamespace: b("S", "persist namespace", "S"),
-		PersistBackend:   b("ctrl+s", "persist backend", "ctrl+s"),
-		ReloadNamespace:  b("r", "reload namespace", "r"),
-		ReloadBackend:    b("R", "reload backend", "R"),
-		Conflict:         b("c", "show conflict", "c"),
-
-		Help: b("?", "help", "?"),
-		Quit: b("q/ctrl+c", "quit", "q", "ctrl+c"),
-
-		Yes:       b("y", "yes", "y"),
-		No:        b("n", "no", "n"),
-		Cancel:    b("esc", "cancel", "esc"),
-		Discard:   b("d", "discard edits", "d"),
-		Keep:      b("k", "keep on top", "k"),
-		Overwrite: b("o", "overwrite theirs", "o"),
-		Theirs:    b("t", "take theirs", "t"),
-		Submit:    b("enter", "confirm", "enter"),
+		{"Dialogs", []key.Binding{k.Yes, k.No, k.Cancel, k.Discard, k.Keep, k.Overwrite, k.Theirs, k.PersistAll, k.Submit}},
+		{"General", []key.Binding{k.Messages, k.Help, k.Quit}},
 	}
 }

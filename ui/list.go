@@ -1,10 +1,6 @@
 package ui
 
-import (
-	"sort"
-	"strings"
-	"unicode/utf8"
-)
+import "sort"
 
 // list is the cursor, scroll offset and filter of one pane over a slice of
 // names it does not own (Namespace.ConfigNames is cached by the library and
@@ -46,7 +42,7 @@ func (l *list) setNames(names []string, sorted bool) {
 	if l.filter != "" {
 		l.idx = make([]int, 0, 64)
 		for i, n := range names {
-			if containsFold(n, l.filter) {
+			if _, ok := fuzzyScore(n, l.filter); ok {
 				l.idx = append(l.idx, i)
 			}
 		}
@@ -155,26 +151,6 @@ func (l *list) scroll(height int) {
 func (l *list) visible(height int) (start, end int) {
 	start = min(l.offset, l.Len())
 	return start, min(start+max(height, 0), l.Len())
-}
-
-// containsFold reports whether sub occurs in s ignoring case, without
-// allocating: it runs for every name of a 100,000-config namespace.
-func containsFold(s, sub string) bool {
-	if sub == "" {
-		return true
-	}
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return true
-		}
-		if s[i] >= utf8.RuneSelf {
-			// Skip continuation bytes: matches start on rune boundaries.
-			for i+1 < len(s) && !utf8.RuneStart(s[i+1]) {
-				i++
-			}
-		}
-	}
-	return false
 }
 
 // source maps visible row i to its index in the names slice.

@@ -27,10 +27,15 @@ var itemMarks = [model.MarkCount]markSpec{
 
 // connMarks are the backends pane's connection signs: their own glyphs, so
 // that a connected backend never looks like a modified item.
-var connMarks = [...]markSpec{
-	model.Connected: {"◆", func(t Theme) lipgloss.Style { return t.OK }, "connected"},
-	model.Failed:    {"⊘", func(t Theme) lipgloss.Style { return t.Err }, "unreachable"},
+var connMarks = [model.ConnCount]markSpec{
+	model.Connected:  {"◆", func(t Theme) lipgloss.Style { return t.OK }, "connected"},
+	model.Failed:     {"⊘", func(t Theme) lipgloss.Style { return t.Err }, "unreachable"},
+	model.Connecting: {"◇", func(t Theme) lipgloss.Style { return t.Dim }, "connecting"},
 }
+
+// escapedMark follows a name that holds control characters: what is shown
+// is its escaped form, not the stored bytes.
+var escapedMark = markSpec{"␛", func(t Theme) lipgloss.Style { return t.Bad }, "name shown escaped"}
 
 // readOnlyBadge marks a backend that cannot be written.
 var readOnlyBadge = markSpec{"RO", func(t Theme) lipgloss.Style { return t.ReadOnly }, "read-only"}
@@ -47,5 +52,5 @@ func legend() []markSpec {
 		out = append(out, s)
 	}
 	out = append(out, connMarks[:]...)
-	return append(out, readOnlyBadge)
+	return append(out, readOnlyBadge, escapedMark)
 }

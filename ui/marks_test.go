@@ -26,7 +26,7 @@ func TestEveryMarkHasAGlyphAndMeaning(t *testing.T) {
 		}
 		seen[spec.glyph] = spec.meaning
 	}
-	for _, spec := range append(connMarks[:], readOnlyBadge) {
+	for _, spec := range append(connMarks[:], readOnlyBadge, escapedMark) {
 		if other, ok := seen[spec.glyph]; ok {
 			t.Errorf("connection glyph %q also means %q", spec.glyph, other)
 		}

@@ -6,6 +6,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/confo-dev/confo/internal/termsafe"
 	"github.com/confo-dev/confo/model"
 )
 
@@ -22,8 +23,17 @@ func (m *Model) row(p paneID, i int, mark markSpec, rest string, w int) string {
 	return " " + mark.render(m.theme) + " " + fit(rest, w-3)
 }
 
+// name shows a stored name safely: escaped, and marked when the escaped
+// form differs from the stored bytes.
+func (m *Model) name(s string) string {
+	if termsafe.Needs(s) {
+		return escapedMark.render(m.theme) + termsafe.Name(s)
+	}
+	return termsafe.Name(s)
+}
+
 // renderBackends draws two lines per backend: name, type, connection and
-// read-only badge; then the address.
+// read-only badge; then the address, the load's progress or the error.
 func (m *Model) renderBackends(w, h int) []string {
 	l := &m.lists[paneBackends]
 	start, end := l.visible(h / backendRowLines)
@@ -34,7 +44,7 @@ func (m *Model) renderBackends(w, h int) []string {
 		if b.Busy() != "" {
 			mark = markSpec{glyph: ansi.Strip(m.spin.View()), style: func(t Theme) lipgloss.Style { return t.Dialog }}
 		}
-		rest := b.Name() + " " + m.theme.Dim.Render(b.Kind())
+		rest := m.name(b.Name()) + " " + m.theme.Dim.Render(b.Kind())
 		if b.ReadOnly() {
 			rest += " " + readOnlyBadge.render(m.theme)
 		}
@@ -42,11 +52,16 @@ func (m *Model) renderBackends(w, h int) []string {
 			rest += " " + m.theme.Modified.Render(strconv.Itoa(n))
 		}
 		lines = append(lines, m.row(paneBackends, i, mark, rest, w))
-		addr := cutLeft(b.Address(), w-3)
-		if b.Conn() == model.Failed && b.LastErr() != "" {
-			addr = cut(b.LastErr(), w-3)
+		second := m.theme.Dim.Render(cutLeft(termsafe.Line(b.Address()), w-3))
+		switch p := b.LoadProgress(); {
+		case b.Conn() == model.Failed && b.LastErr() != "":
+			second = m.theme.Err.Render(cut(termsafe.Line(b.LastErr()), w-3))
+		case !b.Open():
+			second = m.theme.Dim.Render(cut("connecting…", w-3))
+		case !p.Done && p.Err == nil:
+			second = m.theme.Dim.Render(cut("loading "+thousands(p.Namespaces)+"/"+thousands(p.Total), w-3))
 		}
-		lines = append(lines, "   "+m.theme.Dim.Render(addr))
+		lines = append(lines, "   "+second)
 	}
 	return lines
 }
@@ -62,9 +77,26 @@ func (m *Model) renderNamespaces(w, h int) []string {
 		if ns.Loaded {
 			count = strconv.Itoa(ns.Configs)
 		}
-		lines = append(lines, m.row(paneNamespaces, i, itemMarks[ns.Mark], spread(ns.Name, count, w-3), w))
+		lines = append(lines, m.row(paneNamespaces, i, itemMarks[ns.Mark], spread(m.name(ns.Name), count, w-3), w))
+	}
+	if len(lines) == 0 {
+		lines = append(lines, m.theme.Dim.Render(" "+m.emptyNamespaces()))
 	}
 	return lines
+}
+
+// emptyNamespaces says why the namespaces pane is empty.
+func (m *Model) emptyNamespaces() string {
+	b := m.current
+	switch {
+	case b.Conn() == model.Failed:
+		return m.keys.ReloadBackend.Help().Key + " retries"
+	case !b.Open():
+		return "connecting…"
+	case !b.LoadProgress().Registry:
+		return "reading namespaces…"
+	}
+	return "none yet: " + m.keys.Add.Help().Key + " adds one"
 }
 
 // renderConfigs draws only the visible configs; a namespace may hold
@@ -75,16 +107,19 @@ func (m *Model) renderConfigs(w, h int) []string {
 		return nil
 	}
 	if !ns.Loaded {
-		return []string{m.theme.Dim.Render(" not loaded: r reloads it")}
+		return []string{m.theme.Dim.Render(" loading…")}
+	}
+	if ns.Problem != "" {
+		return []string{m.theme.Bad.Render(" ? " + cut(termsafe.Line(ns.Problem), w-4))}
 	}
 	l := &m.lists[paneConfigs]
 	start, end := l.visible(h)
 	lines := make([]string, 0, end-start)
 	for i := start; i < end; i++ {
 		c, _ := m.current.Config(ns.Name, l.at(i))
-		rest := c.Name
+		rest := m.name(c.Name)
 		if c.Status != model.StatusClean && w >= 24 {
-			rest = spread(c.Name, m.theme.Dim.Render(shortStatus(c.Status)), w-3)
+			rest = spread(rest, m.theme.Dim.Render(shortStatus(c.Status)), w-3)
 		}
 		lines = append(lines, m.row(paneConfigs, i, itemMarks[c.Mark], rest, w))
 	}
@@ -113,14 +148,14 @@ func (m *Model) paneTitle(p paneID) string {
 	switch p {
 	case paneConfigs:
 		if ns, ok := m.namespace(); ok {
-			t = ns.Name
+			t = termsafe.Name(ns.Name)
 		}
 	case paneFields:
 		t = m.fieldsTitle()
 	}
 	l := &m.lists[p]
 	if l.filter != "" || (m.filtering && p == m.focus) {
-		t += " /" + l.filter
+		t += " /" + termsafe.Line(l.filter)
 	}
 	if p == paneConfigs && l.Len() > m.paneRows() {
 		t += " " + thousands(l.cursor+1) + "/" + thousands(l.Len())

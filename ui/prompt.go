@@ -4,6 +4,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/confo-dev/confo/internal/termsafe"
 )
 
 // prompt reads one line of text. Submitting runs submit; on error the
@@ -43,8 +45,20 @@ func (p *prompt) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
+	before := p.input.Value()
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
+	if p.input.Value() != before {
+		// The error was about the text before: it goes while it is fixed.
+		p.err = ""
+	}
+	return cmd
+}
+
+func (p *prompt) paste(msg tea.PasteMsg) tea.Cmd {
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	p.err = ""
 	return cmd
 }
 
@@ -52,7 +66,7 @@ func (p *prompt) view(m *Model) string {
 	w := promptWidth(m.width)
 	lines := []string{" " + p.input.View(), "", " " + m.theme.Dim.Render(p.hint)}
 	if p.err != "" {
-		lines = append(lines, " "+m.theme.Err.Render("✗ "+p.err))
+		lines = append(lines, " "+m.theme.Err.Render(cut("✗ "+termsafe.Line(p.err), w-3)))
 	}
 	lines = append(lines, m.keyLine([]key.Binding{m.keys.Submit, m.keys.Cancel}, w-2))
 	return box(p.title, lines, w, len(lines)+2, m.theme.FocusBorder, m.theme.FocusTitle)

@@ -221,16 +221,23 @@ func TestListKeepsSelectionByName(t *testing.T) {
 	}
 }
 
-func TestContainsFold(t *testing.T) {
+func TestFuzzyScore(t *testing.T) {
 	for _, tt := range []struct {
-		s, sub string
-		want   bool
+		s, pattern string
+		want       bool
 	}{
 		{"Database", "base", true}, {"database", "BASE", true}, {"Zoë", "ZOË", true},
-		{"abc", "abcd", false}, {"", "", true}, {"héllo", "llo", true}, {"abc", "x", false},
+		{"abc", "abcd", false}, {"", "", true}, {"héllo", "hlo", true}, {"abc", "x", false},
+		{"redis-cache", "rc", true}, {"redis-cache", "cr", false}, {"service009999", "9999", true},
 	} {
-		if got := containsFold(tt.s, tt.sub); got != tt.want {
-			t.Errorf("containsFold(%q, %q) = %v", tt.s, tt.sub, got)
+		if _, got := fuzzyScore(tt.s, tt.pattern); got != tt.want {
+			t.Errorf("fuzzyScore(%q, %q) = %v", tt.s, tt.pattern, got)
 		}
+	}
+	// Whole words and word starts rank before scattered letters.
+	exact, _ := fuzzyScore("db_name", "name")
+	scattered, _ := fuzzyScore("n_a_m_e_x", "name")
+	if exact <= scattered {
+		t.Errorf("db_name %d ≤ n_a_m_e_x %d", exact, scattered)
 	}
 }

@@ -6,12 +6,16 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/confo-dev/confo/internal/termsafe"
 )
 
 // View implements tea.Model. It only reads the state Update prepared.
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.Render())
 	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "confo"
 	return v
 }
@@ -103,12 +107,12 @@ func joinColumns(blocks []string) string {
 func (m *Model) header() string {
 	b := m.current
 	th := m.theme
-	parts := []string{th.Header.Render("confo"), th.Badge.Render(" "+b.Name()+" ") + " " + th.Dim.Render(b.Kind()+" "+b.Address())}
+	parts := []string{th.Header.Render("confo"), th.Badge.Render(" "+termsafe.Name(b.Name())+" ") + " " + th.Dim.Render(b.Kind()+" "+termsafe.Line(b.Address()))}
 	if b.ReadOnly() {
 		parts = append(parts, th.ReadOnly.Render(" READ-ONLY "))
 	}
 	if ns, ok := m.namespace(); ok {
-		parts = append(parts, ns.Name)
+		parts = append(parts, termsafe.Name(ns.Name))
 	}
 	if n := m.unsaved(); n > 0 {
 		parts = append(parts, th.Modified.Render(strconv.Itoa(n)+" unsaved"))
@@ -117,37 +121,63 @@ func (m *Model) header() string {
 	return spread(strings.Join(parts, th.Dim.Render(" ─ ")), help, m.width)
 }
 
-// hints lists the most useful keys, as many as fit.
+// hints lists the keys of the focused pane, or of the filter input.
 func (m *Model) hints() string {
-	return m.keyLine(m.keys.ShortHelp(), m.width)
+	return m.keyLine(m.paneKeys(), m.width)
 }
 
 // keyLine renders bindings as "key desc · key desc", dropping what does not
 // fit rather than cutting a hint in half.
 func (m *Model) keyLine(bindings []key.Binding, w int) string {
 	th := m.theme
-	var out string
+	var out strings.Builder
+	spans := keyLineSpans(bindings, w)
+	n := 0
+	for _, b := range bindings {
+		if !b.Enabled() {
+			continue
+		}
+		if n >= len(spans) {
+			break
+		}
+		h := b.Help()
+		if n > 0 {
+			out.WriteString(th.Dim.Render(" · "))
+		}
+		out.WriteString(th.Key.Render(h.Key) + " " + th.KeyDesc.Render(h.Desc))
+		n++
+	}
+	return " " + out.String()
+}
+
+// keyLineSpans are the cells [from, to) each shown binding of keyLine
+// takes, counted from the start of the line; bindings that do not fit
+// have none.
+func keyLineSpans(bindings []key.Binding, w int) [][2]int {
+	var spans [][2]int
 	used := 0
 	for _, b := range bindings {
 		if !b.Enabled() {
 			continue
 		}
 		h := b.Help()
-		plain := h.Key + " " + h.Desc
-		sep := ""
-		if used > 0 {
-			sep = " · "
+		plain := ansi.StringWidth(h.Key + " " + h.Desc)
+		sep := 0
+		if len(spans) > 0 {
+			sep = 3
 		}
-		if used+len([]rune(sep+plain))+1 > w {
+		if 1+used+sep+plain > w {
 			break
 		}
-		out += th.Dim.Render(sep) + th.Key.Render(h.Key) + " " + th.KeyDesc.Render(h.Desc)
-		used += len([]rune(sep + plain))
+		from := 1 + used + sep
+		spans = append(spans, [2]int{from, from + plain})
+		used += sep + plain
 	}
-	return " " + out
+	return spans
 }
 
-// statusLine shows the running operation or the last result.
+// statusLine shows the running operation, the last message until it
+// expires, or the load progress.
 func (m *Model) statusLine() string {
 	if op := m.ops[m.current]; op != nil {
 		return fit(" "+m.spin.View()+" "+m.opText(op), m.width)
@@ -157,13 +187,19 @@ func (m *Model) statusLine() string {
 			return fit(" "+m.spin.View()+" "+m.opText(op), m.width)
 		}
 	}
-	st := m.status
-	style := m.theme.KeyDesc
-	switch st.kind {
-	case statusOK:
-		style = m.theme.OK
-	case statusErr:
-		style = m.theme.Err
+	if msg, ok := m.msgs.current(m.opts.Now()); ok {
+		style := m.theme.KeyDesc
+		switch msg.kind {
+		case statusOK:
+			style = m.theme.OK
+		case statusErr:
+			style = m.theme.Err
+		}
+		return fit(" "+style.Render(msg.text), m.width)
 	}
-	return fit(" "+style.Render(st.text), m.width)
+	if text := m.loadText(); text != "" {
+		return fit(" "+m.theme.Dim.Render(text), m.width)
+	}
+	hint := m.keys.Messages.Help().Key + " shows earlier messages"
+	return fit(" "+m.theme.Dim.Render(hint), m.width)
 }

@@ -25,19 +25,21 @@ import (
 )
 
 type options struct {
-	sizes       []int
-	runs        int
-	largeRuns   int
-	naiveMax    int
-	persistN    int
-	out         string
-	ui          bool
-	uiPresses   int
-	uiConfigs   int
-	startRuns   int
-	timeout     time.Duration
-	verbose     bool
-	commandLine string
+	sizes     []int
+	runs      int
+	largeRuns int
+	naiveMax  int
+	persistN  int
+	out       string
+	ui        bool
+	uiPresses int
+	uiConfigs int
+	// uiLoadConfigs is the size of the UI's load figures (ui_load.go).
+	uiLoadConfigs int
+	startRuns     int
+	timeout       time.Duration
+	verbose       bool
+	commandLine   string
 }
 
 func main() {
@@ -89,6 +91,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.BoolVar(&o.ui, "ui", true, "measure the terminal UI figures too")
 	fs.IntVar(&o.uiPresses, "ui-presses", 2000, "key presses timed for the UI p99")
 	fs.IntVar(&o.uiConfigs, "ui-configs", 100000, "configs in the namespace the UI figures browse")
+	fs.IntVar(&o.uiLoadConfigs, "ui-load-configs", uiLoadConfigs, "configs (in 1,000 namespaces) the UI's start figures load")
 	fs.IntVar(&o.startRuns, "start-runs", 0, "runs of the start-to-first-frame measurement (0: same as -runs)")
 	fs.DurationVar(&o.timeout, "timeout", 15*time.Minute, "overall deadline; everything is killed after it")
 	fs.BoolVar(&o.verbose, "v", false, "print every run on stderr")

@@ -47,6 +47,10 @@ type uiFigures struct {
 	FilterLast  float64 `json:"filter_last_ms"`      // median: last keystroke → filtered view
 	FilterWorst float64 `json:"filter_worst_key_ms"` // median of the slowest keystroke while typing
 	Matches     int     `json:"filter_matches"`
+	HugeBytes   int     `json:"huge_bytes"`
+	HugePresses int     `json:"huge_presses"`
+	HugeP99     float64 `json:"huge_p99_ms"`
+	HugeMax     float64 `json:"huge_max_ms"`
 }
 
 const uiFiguresTag = "confobench-ui: "
@@ -80,10 +84,17 @@ func measureUI(ctx context.Context, o options) ([]row, []string) {
 				confo: fmt.Sprintf("%.2f ms", fig.FilterLast), baseline: "—", ratio: "—",
 				target: targetFilter, verdict: verdict(fig.FilterLast <= 50 && fig.FilterWorst <= 50),
 			})
+			out = append(out, row{
+				what: fmt.Sprintf("UI: key press with a %s value selected (fields pane, Update + View), p99 of %d presses", fmtBytes(int64(fig.HugeBytes)), fig.HugePresses), size: fmtBytes(int64(fig.HugeBytes)),
+				confo: fmt.Sprintf("%.2f ms", fig.HugeP99), baseline: "—", ratio: "—",
+				target: "≤ 16 ms", verdict: verdict(fig.HugeP99 <= 16),
+			})
 			notes = append(notes, fmt.Sprintf("UI key presses (down/up over the config list at %d×%d, Update + View): p50 %.3f ms, p99 %.3f ms, max %.3f ms. Filter typed one key at a time, Update + View each: slowest keystroke %.2f ms (the UI answers no other key for that long); median of %d runs.",
 				fig.Width, fig.Height, fig.KeyP50, fig.KeyP99, fig.KeyMax, fig.FilterWorst, fig.FilterRuns))
 		}
 	}
+	loadRows, loadNotes := measureUILoad(ctx, root, o.uiLoadConfigs)
+	out, notes = append(out, loadRows...), append(notes, loadNotes...)
 	frame, err := measureFirstFrame(ctx, o, root)
 	if err != nil {
 		out = append(out, notMeasured("UI: start to first frame, embedded demo", "demo", targetFirstFrm, firstLine(err.Error())))

@@ -4,13 +4,16 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/internal/configfile"
 	"github.com/confo-dev/confo/internal/demo"
 	"github.com/confo-dev/confo/internal/session"
+	"github.com/confo-dev/confo/model"
 	"github.com/confo-dev/confo/ui"
 )
 
@@ -66,26 +69,57 @@ func (a *app) runTUIFromFlags() error {
 	return runTUI(a.ctx, in)
 }
 
-// runTUI opens every backend and runs the terminal UI over them.
+// runTUI shows every backend at once and opens and loads them in the
+// background: one that cannot be reached is shown with its error and a
+// retry key while the others are used.
 func runTUI(ctx context.Context, in tuiInput) error {
 	if in.Demo != nil {
 		defer in.Demo.Close()
 	}
-	sess, err := session.Open(ctx, in.Specs, in.Session)
+	keys, err := in.Keys.Rebind(in.KeyBindings)
 	if err != nil {
 		return err
 	}
-	defer sess.Close()
-	backends, err := sess.Backends()
-	if err != nil {
+	themeSettings := ui.ThemeSettings{Name: in.Theme.Name, Colors: in.Theme.Colors, NoColor: os.Getenv("NO_COLOR") != ""}
+	if err := themeSettings.Check(); err != nil {
 		return err
 	}
+	backends := make([]*model.Backend, len(in.Specs))
+	for i, spec := range in.Specs {
+		backends[i] = model.NewPending(spec.Name, source(spec, in.Session), model.Options{ReadOnly: in.Session.ReadOnly, Discover: in.Session.Discover})
+	}
+	defer func() {
+		for _, b := range backends {
+			b.Close()
+		}
+	}()
 	// Quitting cancels what is still in flight: the commands run under ctx.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	app := ui.New(backends, in.Keys, ui.Options{Context: ctx, Timeout: in.Timeout})
+	app := ui.New(backends, keys, ui.Options{
+		Context: ctx, Timeout: in.Timeout, ThemeSettings: themeSettings, Notice: keys.Conflicts(),
+	})
 	if _, err := tea.NewProgram(app, tea.WithContext(ctx)).Run(); err != nil {
 		return fmt.Errorf("terminal UI: %w", err)
 	}
 	return nil
+}
+
+// source is how the UI opens one spec, and what it shows until then: the
+// address without a password.
+func source(spec session.Spec, opts session.Options) model.Source {
+	src := model.Source{
+		Kind: string(spec.Kind), Address: spec.Target,
+		Open: func(ctx context.Context) (confo.Store, error) { return session.Connect(ctx, spec, opts) },
+	}
+	if spec.Kind == confo.BackendRedis {
+		src.Address = spec.Name
+		if cfg, err := confo.ParseRedisURL(spec.Target); err == nil {
+			if opts.Prefix != "" {
+				cfg.Prefix = opts.Prefix
+			}
+			src.Address, src.Prefix = cfg.String(), cfg.Prefix
+		}
+	}
+	return src
 }

@@ -178,58 +178,7 @@ var e2eSockets atomic.Int64
 // and runs confo on it in a fresh tmux server of its own.
 func startE2E(t *testing.T) *e2e {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("end-to-end test: skipped with -short")
-	}
-	tmux := redisserver.RequireTool(t, "tmux")
-	bin := buildConfo(t)
-
-	addr := redisserver.Redis(t)
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	t.Cleanup(func() { rdb.Close() })
-	ctx := context.Background()
-	for k, v := range e2eSeed {
-		if err := rdb.Set(ctx, k, v, 0).Err(); err != nil {
-			t.Fatalf("seed %s: %v", k, err)
-		}
-	}
-
-	dir := t.TempDir()
-	// A config of our own instead of the user's ~/.tmux.conf. The pane
-	// stays after confo exits, so a failure can still show its last screen.
-	conf := filepath.Join(dir, "tmux.conf")
-	if err := os.WriteFile(conf, []byte("set -g remain-on-exit on\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sock := fmt.Sprintf("confo-e2e-%d-%d", os.Getpid(), e2eSockets.Add(1))
-	e := &e2e{t: t, sock: sock, rdb: rdb, exitFile: filepath.Join(dir, "exit-status")}
-	var sockPath string
-	t.Cleanup(func() {
-		// Kills confo too; the redis-server cleanup, registered earlier,
-		// runs after this one. kill-server leaves the socket file behind.
-		exec.Command(tmux, "-L", sock, "kill-server").Run()
-		if sockPath != "" {
-			os.Remove(sockPath)
-		}
-	})
-	cmd := exec.Command(tmux, "-L", sock, "-f", conf,
-		"new-session", "-d", "-s", e2eTarget, "-x", "120", "-y", "36",
-		// A shell records confo's exit status, and its stderr for the
-		// failure messages: tmux 3.3a sometimes never reaps the pane's
-		// process (the pane is dead, the process a zombie and
-		// #{pane_dead_status} empty), and it can lose the last output of a
-		// process that exits at once, such as an error message or a panic.
-		"env", "TERM=xterm-256color",
-		"sh", "-c", `f=$1; shift; "$@" 2>"$f.stderr"; echo $? >"$f.tmp" && mv "$f.tmp" "$f"`, "sh", e.exitFile,
-		bin, "--redis", "redis://"+addr)
-	cmd.Env = tmuxEnv()
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("tmux new-session: %v\n%s", err, out)
-	}
-	if out, err := exec.Command(tmux, "-L", sock, "display-message", "-p", "#{socket_path}").Output(); err == nil {
-		sockPath = strings.TrimSpace(string(out))
-	}
-	return e
+	return startTUI(t, tuiRun{})
 }
 
 // tmuxEnv is the test's environment for a tmux of its own: not nested in
