@@ -260,24 +260,30 @@ func (c *Config) problem() string {
 		return c.decodeErr
 	}
 	c.decoded = true
-	switch c.base.State {
-	case RawMissing:
-		c.decodeErr = "listed, but nothing is stored under its key"
-	case RawUnreadable:
-		c.decodeErr = "unreadable: " + c.base.Detail
-	default:
-		if len(c.base.Bytes) == 0 {
-			c.decodeErr = "the stored value is an empty string, not JSON"
-			break
-		}
-		v, err := Decode(c.base.Bytes)
-		if err != nil {
-			c.decodeErr = "not JSON: " + err.Error()
-			break
-		}
-		c.value = v
+	if c.decodeErr = storedProblem(c.base); c.decodeErr != "" {
+		return c.decodeErr
 	}
-	return c.decodeErr
+	v, err := Decode(c.base.Bytes)
+	if err != nil {
+		c.decodeErr = "not JSON: " + err.Error()
+		return c.decodeErr
+	}
+	c.value = v
+	return ""
+}
+
+// storedProblem says why what a backend holds for a config is not a value,
+// before any JSON is looked at; "" for bytes worth decoding.
+func storedProblem(raw Raw) string {
+	switch {
+	case raw.State == RawMissing:
+		return "listed, but nothing is stored under its key"
+	case raw.State == RawUnreadable:
+		return "unreadable: " + raw.Detail
+	case len(raw.Bytes) == 0:
+		return "the stored value is an empty string, not JSON"
+	}
+	return ""
 }
 
 // setValue replaces the local value. A value equal to the stored one makes
