@@ -51,9 +51,9 @@ type Namespace struct {
 	problem string
 	configs map[string]*Config
 	sorted  []string // cache of config names, nil when stale
-	// counted says live and dirty are current.
-	counted     bool
-	live, dirty int
+	// counted says live, dirty and remote are current.
+	counted             bool
+	live, dirty, remote int
 }
 
 // Config is one config of a Namespace. Its value is decoded from the stored
@@ -79,6 +79,9 @@ type Config struct {
 	// remoteChanged marks a clean config whose stored bytes changed at the
 	// last reload, so a UI can point it out.
 	remoteChanged bool
+	// remote is what another client stored while this config had local
+	// edits, seen by a live refresh, which never touches local edits.
+	remote *remoteSeen
 }
 
 // NewWorkspace returns an empty workspace over a backend that names its
@@ -145,13 +148,16 @@ func (n *Namespace) countStats() {
 	if n.counted {
 		return
 	}
-	n.live, n.dirty = 0, 0
+	n.live, n.dirty, n.remote = 0, 0, 0
 	for _, c := range n.configs {
 		if !c.deleted {
 			n.live++
 		}
 		if c.dirty() {
 			n.dirty++
+		}
+		if _, ok := c.Remote(); ok {
+			n.remote++
 		}
 	}
 	n.counted = true
