@@ -32,6 +32,17 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.IOTimeout == 0 {
 		cfg.IOTimeout = 10 * time.Second
 	}
+	s := &Store{client: redis.NewClient(cfg.options()), cfg: cfg}
+	if err := s.client.Ping(ctx).Err(); err != nil {
+		s.client.Close()
+		return nil, s.openError(err)
+	}
+	return s, nil
+}
+
+// options are the go-redis options of a connection to the server; a
+// watcher makes its own connections from them.
+func (cfg Config) options() *redis.Options {
 	opts := &redis.Options{
 		Addr:         cfg.Addr,
 		Username:     cfg.Username,
@@ -50,12 +61,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.TLS {
 		opts.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, ServerName: cfg.TLSServerName, InsecureSkipVerify: cfg.TLSInsecure}
 	}
-	s := &Store{client: redis.NewClient(opts), cfg: cfg}
-	if err := s.client.Ping(ctx).Err(); err != nil {
-		s.client.Close()
-		return nil, s.openError(err)
-	}
-	return s, nil
+	return opts
 }
 
 // openError gives a failure while opening its context, except for the typed
