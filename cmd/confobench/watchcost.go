@@ -127,9 +127,9 @@ func watchRows(size int, costs []watchCost, window time.Duration) []row {
 				confo: fmt.Sprintf("%.2f%%", 100*c.cpu.Seconds()/window.Seconds()), baseline: fmt.Sprintf("%.2f%% (no watch)", 100*base.cpu.Seconds()/window.Seconds()),
 				ratio: fmt.Sprintf("+%.2f%%", 100*added), target: "≤ +5%", verdict: verdict(added <= targetWatchCPU)},
 			row{what: "watch, idle: traffic with the server, " + c.how, size: sizeLabel(size),
-				confo: fmt.Sprintf("%s/s in, %s/s out, %.1f cmd/s", fmtBytes(perSecond(c.serverIn, window)), fmtBytes(perSecond(c.serverOut, window)), float64(c.serverCmds)/window.Seconds()),
+				confo:    fmt.Sprintf("%s/s in, %s/s out, %.1f cmd/s", fmtBytes(perSecond(c.serverIn, window)), fmtBytes(perSecond(c.serverOut, window)), float64(c.serverCmds)/window.Seconds()),
 				baseline: fmt.Sprintf("%s/s in, %s/s out (no watch)", fmtBytes(perSecond(base.serverIn, window)), fmtBytes(perSecond(base.serverOut, window))),
-				ratio: "—", target: "not ∝ size", verdict: info},
+				ratio:    "—", target: "not ∝ size", verdict: info},
 		)
 	}
 	return rows
