@@ -126,12 +126,7 @@ func TestHeadlessReadsRefuseUnreadableLists(t *testing.T) {
 			check(t, rdb.Set(ctx, "confo", `{"namespaces": ["database"]}`, 0).Err())
 			check(t, rdb.Set(ctx, "database-mysqli", `{}`, 0).Err())
 			for _, bad := range []string{`{"configurations": ["mysqli", "pg"`, `{"configurations": "mysqli"}`, `hash`} {
-				check(t, rdb.Del(ctx, "database").Err())
-				if bad == "hash" {
-					check(t, rdb.HSet(ctx, "database", "f", "v").Err())
-				} else {
-					check(t, rdb.Set(ctx, "database", bad, 0).Err())
-				}
+				plantBad(t, rdb, "database", bad)
 				var out bytes.Buffer
 				for name, err := range map[string]error{
 					"export": confo.Export(ctx, s, &out, confo.ExportOptions{}),
@@ -147,12 +142,7 @@ func TestHeadlessReadsRefuseUnreadableLists(t *testing.T) {
 				}
 			}
 			for _, bad := range []string{`{"namespaces": ["database"`, `hash`} {
-				check(t, rdb.Del(ctx, "confo").Err())
-				if bad == "hash" {
-					check(t, rdb.HSet(ctx, "confo", "f", "v").Err())
-				} else {
-					check(t, rdb.Set(ctx, "confo", bad, 0).Err())
-				}
+				plantBad(t, rdb, "confo", bad)
 				var out bytes.Buffer
 				for name, err := range map[string]error{
 					"export":     confo.Export(ctx, s, &out, confo.ExportOptions{}),
@@ -166,4 +156,16 @@ func TestHeadlessReadsRefuseUnreadableLists(t *testing.T) {
 			}
 		})
 	}
+}
+
+// plantBad stores bad under key, or makes key a hash for "hash".
+func plantBad(t *testing.T, rdb *redis.Client, key, bad string) {
+	t.Helper()
+	ctx := context.Background()
+	check(t, rdb.Del(ctx, key).Err())
+	if bad == "hash" {
+		check(t, rdb.HSet(ctx, key, "f", "v").Err())
+		return
+	}
+	check(t, rdb.Set(ctx, key, bad, 0).Err())
 }

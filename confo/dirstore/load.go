@@ -112,18 +112,11 @@ func (s *Store) readRegistry(snap *store.Snapshot) error {
 // loadTargets reads what t names: the top folder, some folder listings,
 // some config files.
 func (s *Store) loadTargets(ctx context.Context, t store.Targets) (*store.Snapshot, error) {
-	snap := &store.Snapshot{}
+	snap, byName := t.Skeleton()
 	if t.Registry {
 		if err := s.readRegistry(snap); err != nil {
 			return nil, err
 		}
-	}
-	byName := map[string]*store.NamespaceSnapshot{}
-	names := t.Namespaces()
-	snap.Namespaces = make([]store.NamespaceSnapshot, len(names))
-	for i, ns := range names {
-		snap.Namespaces[i].Name = ns
-		byName[ns] = &snap.Namespaces[i]
 	}
 	for _, name := range t.Lists {
 		ns := byName[name]

@@ -31,7 +31,7 @@ func (s *Store) loadTargets(ctx context.Context, t store.Targets) (*store.Snapsh
 	if err := pipelineError(executed); err != nil {
 		return nil, fmt.Errorf("read from redis %s: %w", s.cfg, s.classify(err))
 	}
-	snap := &store.Snapshot{}
+	snap, byName := t.Skeleton()
 	if registry != nil {
 		names, err := s.registryOf(ctx, registry)
 		if errors.Is(err, errNoRegistry) {
@@ -41,13 +41,6 @@ func (s *Store) loadTargets(ctx context.Context, t store.Targets) (*store.Snapsh
 			return nil, fmt.Errorf("read from redis %s: %w", s.cfg, err)
 		}
 		snap.Registry = names
-	}
-	byName := map[string]*store.NamespaceSnapshot{}
-	names := t.Namespaces()
-	snap.Namespaces = make([]store.NamespaceSnapshot, len(names))
-	for i, ns := range names {
-		snap.Namespaces[i].Name = ns
-		byName[ns] = &snap.Namespaces[i]
 	}
 	for i, ns := range t.Lists {
 		byName[ns].List, byName[ns].Problem = s.listOf(ns, lists[i])

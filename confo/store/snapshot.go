@@ -78,6 +78,19 @@ type Targets struct {
 // ConfigRef names one config.
 type ConfigRef struct{ Namespace, Config string }
 
+// Skeleton is the snapshot a targeted load fills: one NamespaceSnapshot
+// for each of t's namespaces, sorted, and a way to find each by name.
+func (t *Targets) Skeleton() (*Snapshot, map[string]*NamespaceSnapshot) {
+	names := t.Namespaces()
+	snap := &Snapshot{Namespaces: make([]NamespaceSnapshot, len(names))}
+	byName := make(map[string]*NamespaceSnapshot, len(names))
+	for i, ns := range names {
+		snap.Namespaces[i].Name = ns
+		byName[ns] = &snap.Namespaces[i]
+	}
+	return snap, byName
+}
+
 // Namespaces is every namespace a targeted load reads something of,
 // sorted, each once.
 func (t *Targets) Namespaces() []string {

@@ -72,24 +72,19 @@ func (s *MemStore) raw(ns, cfg string) confo.Raw {
 }
 
 func (s *MemStore) loadTargets(t confo.Targets) *confo.Snapshot {
-	snap := &confo.Snapshot{}
+	snap, byName := t.Skeleton()
 	if t.Registry {
 		snap.Registry = s.registry()
 	}
-	for _, ns := range t.Namespaces() {
-		nss := confo.NamespaceSnapshot{Name: ns}
-		if slices.Contains(t.Lists, ns) {
-			nss.List = slices.Sorted(maps.Keys(s.namespaces[ns]))
-			if nss.List == nil {
-				nss.List = []string{}
-			}
+	for _, ns := range t.Lists {
+		byName[ns].List = slices.Sorted(maps.Keys(s.namespaces[ns]))
+		if byName[ns].List == nil {
+			byName[ns].List = []string{}
 		}
-		for _, ref := range t.Configs {
-			if ref.Namespace == ns {
-				nss.Configs = append(nss.Configs, confo.ConfigSnapshot{Name: ref.Config, Raw: s.raw(ns, ref.Config)})
-			}
-		}
-		snap.Namespaces = append(snap.Namespaces, nss)
+	}
+	for _, ref := range t.Configs {
+		nss := byName[ref.Namespace]
+		nss.Configs = append(nss.Configs, confo.ConfigSnapshot{Name: ref.Config, Raw: s.raw(ref.Namespace, ref.Config)})
 	}
 	return snap
 }
