@@ -52,10 +52,17 @@ func ReadConfig(ctx context.Context, s Store, ns, cfg string) ([]byte, error) {
 	return raw.Bytes, nil
 }
 
-// listError is a namespace whose list cannot be read.
-func listError(ns, problem string) error {
-	return fmt.Errorf("namespace %q: its list cannot be read: %s (%w)", ns, problem, ErrMalformedKey)
+// listError is a namespace whose list cannot be read; errors.Is matches
+// it with ErrMalformedKey.
+func listError(ns, problem string) error { return &badListError{ns, problem} }
+
+type badListError struct{ ns, problem string }
+
+func (e *badListError) Error() string {
+	return fmt.Sprintf("namespace %q: its list cannot be read: %s", e.ns, e.problem)
 }
+
+func (e *badListError) Unwrap() error { return ErrMalformedKey }
 
 // checkStored says, as a *BadDataError naming the key (or file), why
 // stored bytes are not a config; nil when they are JSON.
