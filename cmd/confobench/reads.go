@@ -27,8 +27,18 @@ const (
 	hugeBytes = 50 << 20
 )
 
-// runChild is the child side: it prints what the command would print.
+// runChild is the child side: it prints what the command would print,
+// then its own peak RSS on stderr (a parent's wait4 counts the memory the
+// child shared with it before exec, so it cannot tell).
 func runChild(ctx context.Context, what, addr string, args []string) error {
+	err := childWork(ctx, what, addr, args)
+	fmt.Fprintf(os.Stderr, "%s%d\n", rssMarker, selfPeakRSS())
+	return err
+}
+
+const rssMarker = "confobench-peak-rss: "
+
+func childWork(ctx context.Context, what, addr string, args []string) error {
 	if what == "raw" {
 		c := redis.NewClient(&redis.Options{Addr: addr, ReadTimeout: time.Minute})
 		defer c.Close()
@@ -80,7 +90,11 @@ func runChildTimed(ctx context.Context, addr, what string, args ...string) (chil
 	if err != nil {
 		return childRun{}, fmt.Errorf("child %s: %v: %s", what, err, strings.TrimSpace(stderr.String()))
 	}
-	return childRun{took: took, rss: childRSS(cmd.ProcessState), bytes: counter.n}, nil
+	rss := int64(-1)
+	if _, after, ok := strings.Cut(stderr.String(), rssMarker); ok {
+		fmt.Sscan(after, &rss)
+	}
+	return childRun{took: took, rss: rss, bytes: counter.n}, nil
 }
 
 type countingWriter struct{ n int64 }

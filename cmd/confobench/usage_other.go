@@ -2,11 +2,8 @@
 
 package main
 
-import (
-	"os"
-	"time"
-)
+import "time"
 
 func processCPU() time.Duration { return 0 }
 
-func childRSS(*os.ProcessState) int64 { return -1 }
+func selfPeakRSS() int64 { return -1 }
