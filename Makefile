@@ -31,4 +31,5 @@ lint:
 
 fuzz:
 	$(GO) test ./confo/jsonvalue -run XXX -fuzz FuzzCodec -fuzztime 60s
+	$(GO) test ./confo/jsonvalue -run XXX -fuzz FuzzValid -fuzztime 60s
 	$(GO) test ./confo/redisstore -run XXX -fuzz FuzzOwningNamespace -fuzztime 30s

@@ -33,6 +33,7 @@ var ErrNotObject = jsonvalue.ErrNotObject
 
 func Decode(data []byte) (Value, error)         { return jsonvalue.Decode(data) }
 func Encode(v Value) []byte                     { return jsonvalue.Encode(v) }
+func Valid(data []byte) error                   { return jsonvalue.Valid(data) }
 func ParseLiteral(text string) Value            { return jsonvalue.ParseLiteral(text) }
 func ValueOf(x any) (Value, error)              { return jsonvalue.ValueOf(x) }
 func NullValue() Value                          { return jsonvalue.NullValue() }
@@ -54,6 +55,12 @@ type (
 	NamespaceSnapshot = store.NamespaceSnapshot
 	ConfigSnapshot    = store.ConfigSnapshot
 	LoadOptions       = store.LoadOptions
+	Targets           = store.Targets
+	ConfigRef         = store.ConfigRef
+	Watcher           = store.Watcher
+	WatchOptions      = store.WatchOptions
+	Change            = store.Change
+	ChangeKind        = store.ChangeKind
 	NamespaceChange   = store.NamespaceChange
 	ConfigChange      = store.ConfigChange
 	CommitOptions     = store.CommitOptions
@@ -70,6 +77,13 @@ const (
 	RawPresent    = store.RawPresent
 	RawMissing    = store.RawMissing
 	RawUnreadable = store.RawUnreadable
+
+	ChangeReady    = store.ChangeReady
+	ChangeConfig   = store.ChangeConfig
+	ChangeList     = store.ChangeList
+	ChangeRegistry = store.ChangeRegistry
+	ChangeResync   = store.ChangeResync
+	ChangeError    = store.ChangeError
 )
 
 func MissingRaw() Raw         { return store.MissingRaw() }
@@ -96,6 +110,7 @@ var (
 	ErrReadOnly          = store.ErrReadOnly
 	ErrConflict          = store.ErrConflict
 	ErrBadData           = store.ErrBadData
+	ErrBusy              = store.ErrBusy
 )
 
 // The stores (packages redisstore and dirstore).

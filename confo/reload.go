@@ -109,7 +109,7 @@ func (w *Workspace) applyNamespace(snap *NamespaceSnapshot, discard bool, report
 			ns.addConfig(fresh)
 		case !c.base.Same(cs.Raw):
 			theirs := cs.Raw
-			c.theirs = &theirs
+			c.theirs, c.remote = &theirs, nil
 			c.listed = c.listed || !cs.Unlisted
 			report.Conflicts++
 		}
@@ -130,7 +130,7 @@ func (w *Workspace) applyNamespace(snap *NamespaceSnapshot, discard bool, report
 			report.Removed++
 		case c.base.State != RawMissing:
 			missing := MissingRaw()
-			c.theirs = &missing
+			c.theirs, c.remote = &missing, nil
 			report.Conflicts++
 		}
 	}

@@ -51,9 +51,9 @@ type Namespace struct {
 	problem string
 	configs map[string]*Config
 	sorted  []string // cache of config names, nil when stale
-	// counted says live and dirty are current.
-	counted     bool
-	live, dirty int
+	// counted says live, dirty and remote are current.
+	counted             bool
+	live, dirty, remote int
 }
 
 // Config is one config of a Namespace. Its value is decoded from the stored
@@ -79,6 +79,9 @@ type Config struct {
 	// remoteChanged marks a clean config whose stored bytes changed at the
 	// last reload, so a UI can point it out.
 	remoteChanged bool
+	// remote is what another client stored while this config had local
+	// edits, seen by a live refresh, which never touches local edits.
+	remote *remoteSeen
 }
 
 // NewWorkspace returns an empty workspace over a backend that names its
@@ -145,13 +148,16 @@ func (n *Namespace) countStats() {
 	if n.counted {
 		return
 	}
-	n.live, n.dirty = 0, 0
+	n.live, n.dirty, n.remote = 0, 0, 0
 	for _, c := range n.configs {
 		if !c.deleted {
 			n.live++
 		}
 		if c.dirty() {
 			n.dirty++
+		}
+		if _, ok := c.Remote(); ok {
+			n.remote++
 		}
 	}
 	n.counted = true
@@ -260,24 +266,30 @@ func (c *Config) problem() string {
 		return c.decodeErr
 	}
 	c.decoded = true
-	switch c.base.State {
-	case RawMissing:
-		c.decodeErr = "listed, but nothing is stored under its key"
-	case RawUnreadable:
-		c.decodeErr = "unreadable: " + c.base.Detail
-	default:
-		if len(c.base.Bytes) == 0 {
-			c.decodeErr = "the stored value is an empty string, not JSON"
-			break
-		}
-		v, err := Decode(c.base.Bytes)
-		if err != nil {
-			c.decodeErr = "not JSON: " + err.Error()
-			break
-		}
-		c.value = v
+	if c.decodeErr = storedProblem(c.base); c.decodeErr != "" {
+		return c.decodeErr
 	}
-	return c.decodeErr
+	v, err := Decode(c.base.Bytes)
+	if err != nil {
+		c.decodeErr = "not JSON: " + err.Error()
+		return c.decodeErr
+	}
+	c.value = v
+	return ""
+}
+
+// storedProblem says why what a backend holds for a config is not a value,
+// before any JSON is looked at; "" for bytes worth decoding.
+func storedProblem(raw Raw) string {
+	switch {
+	case raw.State == RawMissing:
+		return "listed, but nothing is stored under its key"
+	case raw.State == RawUnreadable:
+		return "unreadable: " + raw.Detail
+	case len(raw.Bytes) == 0:
+		return "the stored value is an empty string, not JSON"
+	}
+	return ""
 }
 
 // setValue replaces the local value. A value equal to the stored one makes

@@ -40,6 +40,14 @@ type options struct {
 	timeout       time.Duration
 	verbose       bool
 	commandLine   string
+	// The headless reads and the watch (reads.go, watchcost.go).
+	reads       bool
+	exportSize  int
+	readMax     int
+	watchWindow time.Duration
+	child       string // run as the child process of a read figure
+	childAddr   string
+	childArgs   []string
 }
 
 func main() {
@@ -69,6 +77,15 @@ func main() {
 			}
 		}
 	}()
+	if opts.child != "" {
+		err = runChild(ctx, opts.child, opts.childAddr, opts.childArgs)
+		cancel()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "confobench -child %s: %v\n", opts.child, err)
+			os.Exit(1)
+		}
+		return
+	}
 	err = run(ctx, opts, os.Stdout)
 	runCleanups()
 	cancel()
@@ -95,8 +112,18 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.startRuns, "start-runs", 0, "runs of the start-to-first-frame measurement (0: same as -runs)")
 	fs.DurationVar(&o.timeout, "timeout", 15*time.Minute, "overall deadline; everything is killed after it")
 	fs.BoolVar(&o.verbose, "v", false, "print every run on stderr")
+	fs.BoolVar(&o.reads, "reads", true, "measure the headless reads (export, namespaces, get) and the watch")
+	fs.IntVar(&o.exportSize, "export-size", 100000, "configs in the export measurement")
+	fs.IntVar(&o.readMax, "read-max", 1000000, "largest backend (1000 or 1000000) of the namespaces/get/memory figures")
+	fs.DurationVar(&o.watchWindow, "watch-window", 30*time.Second, "idle time over which the watch's CPU and traffic are measured (0 skips it)")
+	fs.StringVar(&o.child, "child", "", "internal: run as the child process of a read figure")
+	fs.StringVar(&o.childAddr, "child-addr", "", "internal: the child's Redis address")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	if o.child != "" {
+		o.childArgs = fs.Args()
+		return o, nil
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "confobench: unexpected argument %q\n", fs.Arg(0))

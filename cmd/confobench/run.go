@@ -130,6 +130,14 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		notes = append(notes, fmt.Sprintf("persist: %d runs, data reset to the original bytes before every timed write; %s written per run.", p.runs, fmtBytes(int64(p.writtenSize))))
 	}
 
+	if o.reads {
+		readRows, readNotes, err := measureReadFigures(ctx, o, raw, srv.Addr)
+		if err != nil {
+			return fmt.Errorf("reads: %w", err)
+		}
+		rows, notes = append(rows, readRows...), append(notes, readNotes...)
+	}
+
 	if o.ui {
 		uiRows, uiNotes := measureUI(ctx, o)
 		rows = append(rows, uiRows...)

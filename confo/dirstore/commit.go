@@ -60,7 +60,7 @@ func (s *Store) commitNamespace(ctx context.Context, ch store.NamespaceChange, o
 			}
 		}
 		var err error
-		lock, err = lockNamespace(ctx, dir, true)
+		lock, err = s.lockNamespace(ctx, ch.Namespace)
 		if errors.Is(err, fs.ErrNotExist) && !create {
 			return missingNamespace(ch, opts), nil
 		}
@@ -75,6 +75,10 @@ func (s *Store) commitNamespace(ctx context.Context, ch store.NamespaceChange, o
 		}
 	}
 	defer lock.Close() // closing the descriptor releases the flock
+	defer s.removePrivateDir()
+	if err := s.cleanLeftovers(ch.Namespace, dir); err != nil {
+		return nil, err
+	}
 
 	current := make([]store.Raw, len(ch.Configs))
 	var conflicts []store.Conflict
@@ -122,14 +126,14 @@ func (s *Store) commitNamespace(ctx context.Context, ch store.NamespaceChange, o
 			changed[dir] = true
 			continue
 		}
-		folder, err := writeFile(path, c.Write)
+		folder, err := s.writeFile(ch.Namespace, path, c.Write)
 		if err != nil {
 			return nil, err
 		}
 		changed[folder] = true
 	}
 	if ch.Unregister {
-		for _, name := range append(leftovers, lockName) {
+		for _, name := range leftovers {
 			if err := unlink(filepath.Join(dir, name)); err != nil {
 				return nil, err
 			}
@@ -191,7 +195,8 @@ func checkRemovable(dir string, ch store.NamespaceChange) (added bool, leftovers
 		name := e.Name()
 		cfg, isConfig := strings.CutSuffix(name, configExt)
 		switch {
-		case name == lockName:
+		case name == legacyLockName:
+			leftovers = append(leftovers, name)
 		case isConfig && store.ValidateConfigName(cfg) == nil:
 			added = added || !deleting[cfg]
 		case isTemp(name):

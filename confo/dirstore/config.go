@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"github.com/confo-dev/confo/confo/store"
 )
@@ -17,6 +18,10 @@ type Config struct {
 	// confo never creates it, so a typo cannot silently start an empty tree.
 	Path     string
 	ReadOnly bool
+	// LockTimeout is how long a commit waits for another process's lock
+	// on a namespace before giving up with a *LockedError naming it; zero
+	// means DefaultLockTimeout.
+	LockTimeout time.Duration
 }
 
 // ConfigFromCredentials reads the Python-style credentials of a

@@ -90,13 +90,14 @@ func (s *Store) mkdirNamespace(dir string) error {
 	return syncDir(s.dir)
 }
 
-// writeFile replaces path with data atomically: a temp file in the same
+// writeFile replaces path with data atomically: a temp file in the private
 // folder, synced, then renamed over the old one, so readers and crashes see
 // the old bytes or the new, never a mix. A symlinked config is written
-// through to its target, so links to shared files keep working. An existing
-// file keeps its permission bits (a config holding passwords may be 0600);
-// a new one gets 0644. It returns the folder whose entry changed.
-func writeFile(path string, data []byte) (string, error) {
+// through to its target, so links to shared files keep working; when the
+// target is on another filesystem the temp file is made next to it. An
+// existing file keeps its permission bits (a config holding passwords may
+// be 0600); a new one gets 0644. It returns the folder whose entry changed.
+func (s *Store) writeFile(ns, path string, data []byte) (string, error) {
 	target := path
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		target = real
@@ -106,12 +107,36 @@ func writeFile(path string, data []byte) (string, error) {
 		mode = fi.Mode().Perm()
 	}
 	folder := filepath.Dir(target)
-	f, err := os.CreateTemp(folder, "."+filepath.Base(target)+".tmp-*")
+	f, err := s.createTemp(ns)
 	if err != nil {
 		return "", err
 	}
-	tmp := f.Name()
-	_, err = f.Write(data)
+	err = fillTemp(f, data, mode)
+	if err == nil {
+		err = os.Rename(f.Name(), target)
+		if isCrossDevice(err) {
+			os.Remove(f.Name())
+			f, err = os.CreateTemp(folder, "."+filepath.Base(target)+".tmp-*")
+			if err != nil {
+				return "", err
+			}
+			if err = fillTemp(f, data, mode); err == nil {
+				err = os.Rename(f.Name(), target)
+			}
+		}
+	}
+	if err != nil {
+		// Best effort: the write error is the one worth reporting, and a
+		// temp file that survives is removed by the next commit.
+		os.Remove(f.Name())
+		return "", err
+	}
+	return folder, nil
+}
+
+// fillTemp writes, syncs and closes a temp file, and gives it its mode.
+func fillTemp(f *os.File, data []byte, mode fs.FileMode) error {
+	_, err := f.Write(data)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -119,16 +144,7 @@ func writeFile(path string, data []byte) (string, error) {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(tmp, mode)
+		err = os.Chmod(f.Name(), mode)
 	}
-	if err == nil {
-		err = os.Rename(tmp, target)
-	}
-	if err != nil {
-		// Best effort: the write error is the one worth reporting, and a
-		// temp file that survives is reported by Load as a leftover.
-		os.Remove(tmp)
-		return "", err
-	}
-	return folder, nil
+	return err
 }

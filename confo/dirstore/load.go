@@ -14,20 +14,81 @@ import (
 )
 
 // Load reads the namespace folders (all, or opts.Namespaces) and their
-// configs. opts.Discover has no meaning here: every *.json file is listed by
-// being there. Stray entries become store.Snapshot.Warnings; a config file that
-// cannot be read becomes a store.RawUnreadable config; bad JSON is returned as is,
-// for the layer above to judge.
+// configs, without taking any lock. opts.Discover has no meaning here: every
+// *.json file is listed by being there. Stray entries become
+// store.Snapshot.Warnings; a config file that cannot be read becomes a
+// store.RawUnreadable config; bad JSON is returned as is, for the layer
+// above to judge.
 func (s *Store) Load(ctx context.Context, opts store.LoadOptions) (*store.Snapshot, error) {
-	entries, err := os.ReadDir(s.dir)
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", s.dir, err)
+	switch {
+	case opts.RegistryOnly:
+		return s.loadTargets(ctx, store.Targets{Registry: true})
+	case opts.Targets != nil:
+		return s.loadTargets(ctx, *opts.Targets)
 	}
 	snap := &store.Snapshot{}
+	if err := s.readRegistry(snap); err != nil {
+		return nil, err
+	}
+	selected := snap.Registry
+	if opts.Namespaces != nil {
+		selected = nil
+		for _, name := range opts.Namespaces {
+			if !slices.Contains(snap.Registry, name) {
+				return nil, fmt.Errorf("load namespace %q from %s: %w", name, s.dir, store.ErrNamespaceNotFound)
+			}
+			selected = append(selected, name)
+		}
+		slices.Sort(selected)
+		selected = slices.Compact(selected)
+	}
+
+	// Every folder is listed first, so Progress has a total before the
+	// slow part.
+	progress := &loadProgress{fn: opts.Progress}
+	listings := make([][]os.DirEntry, len(selected))
+	listErrs := make([]error, len(selected))
+	for i, name := range selected {
+		listings[i], listErrs[i] = os.ReadDir(filepath.Join(s.dir, name))
+		progress.total += countConfigs(listings[i])
+	}
+	progress.report()
+
+	for i, name := range selected {
+		if errors.Is(listErrs[i], fs.ErrNotExist) {
+			// Removed by another client since the registry was read. Cloned,
+			// as selected may share the registry's array and is being iterated.
+			snap.Registry = slices.DeleteFunc(slices.Clone(snap.Registry), func(n string) bool { return n == name })
+			continue
+		}
+		ns, warnings, err := s.loadNamespace(ctx, name, listings[i], listErrs[i], progress)
+		if err != nil {
+			return nil, fmt.Errorf("load %s: %w", s.dir, err)
+		}
+		snap.Warnings = append(snap.Warnings, warnings...)
+		if opts.Stream != nil {
+			if err := opts.Stream(ns); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		snap.Namespaces = append(snap.Namespaces, ns)
+	}
+	return snap, nil
+}
+
+// readRegistry lists the namespace folders into snap.Registry, and what
+// else stands at the top into its warnings.
+func (s *Store) readRegistry(snap *store.Snapshot) error {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return fmt.Errorf("load %s: %w", s.dir, err)
+	}
+	snap.Registry = []string{}
 	for _, e := range entries {
 		name := e.Name()
 		if strings.HasPrefix(name, ".") {
-			continue // hidden: .git and the like are not namespaces
+			continue // hidden: .git, our private folder and the like are not namespaces
 		}
 		isDir := e.IsDir()
 		if e.Type()&fs.ModeSymlink != 0 {
@@ -45,46 +106,60 @@ func (s *Store) Load(ctx context.Context, opts store.LoadOptions) (*store.Snapsh
 		}
 		snap.Registry = append(snap.Registry, name)
 	}
+	return nil
+}
 
-	selected := snap.Registry
-	if opts.Namespaces != nil {
-		selected = nil
-		for _, name := range opts.Namespaces {
-			if !slices.Contains(snap.Registry, name) {
-				return nil, fmt.Errorf("load namespace %q from %s: %w", name, s.dir, store.ErrNamespaceNotFound)
-			}
-			selected = append(selected, name)
+// loadTargets reads what t names: the top folder, some folder listings,
+// some config files.
+func (s *Store) loadTargets(ctx context.Context, t store.Targets) (*store.Snapshot, error) {
+	snap, byName := t.Skeleton()
+	if t.Registry {
+		if err := s.readRegistry(snap); err != nil {
+			return nil, err
 		}
-		slices.Sort(selected)
-		selected = slices.Compact(selected)
 	}
-
-	// A first, unlocked listing gives Progress a total before the slow part;
-	// each namespace corrects it when it is listed again under its lock.
-	progress := &loadProgress{fn: opts.Progress}
-	counted := make([]int, len(selected))
-	for i, name := range selected {
-		listing, _ := os.ReadDir(filepath.Join(s.dir, name))
-		counted[i] = countConfigs(listing)
-		progress.total += counted[i]
+	for _, name := range t.Lists {
+		ns := byName[name]
+		entries, err := os.ReadDir(filepath.Join(s.dir, name))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			ns.List = []string{}
+		case err != nil:
+			ns.Problem = err.Error()
+		default:
+			ns.List = configNames(entries)
+		}
 	}
-	progress.report()
-
-	for i, name := range selected {
-		ns, warnings, found, err := s.loadNamespace(ctx, name, counted[i], progress)
-		if err != nil {
-			return nil, fmt.Errorf("load %s: %w", s.dir, err)
+	for _, ref := range t.Configs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
-		if !found {
-			// Removed by another client since the listing above. Cloned, as
-			// selected may share the registry's array and is being iterated.
-			snap.Registry = slices.DeleteFunc(slices.Clone(snap.Registry), func(n string) bool { return n == name })
-			continue
-		}
-		snap.Namespaces = append(snap.Namespaces, ns)
-		snap.Warnings = append(snap.Warnings, warnings...)
+		ns := byName[ref.Namespace]
+		raw := readRaw(configPath(filepath.Join(s.dir, ref.Namespace), ref.Config))
+		ns.Configs = append(ns.Configs, store.ConfigSnapshot{Name: ref.Config, Raw: raw})
+	}
+	for i := range snap.Namespaces {
+		sortConfigs(snap.Namespaces[i].Configs)
 	}
 	return snap, nil
+}
+
+// configNames lists the configs a folder holds, sorted.
+func configNames(entries []os.DirEntry) []string {
+	names := []string{}
+	for _, e := range entries {
+		if cfg, ok := strings.CutSuffix(e.Name(), configExt); ok && store.ValidateConfigName(cfg) == nil {
+			names = append(names, cfg)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// sortConfigs sorts configs by config name, which is not file name order:
+// "a-b.json" sorts before "a.json" but "a" before "a-b".
+func sortConfigs(configs []store.ConfigSnapshot) {
+	slices.SortFunc(configs, func(a, b store.ConfigSnapshot) int { return strings.Compare(a.Name, b.Name) })
 }
 
 // loadProgress feeds store.LoadOptions.Progress.
@@ -110,54 +185,34 @@ func countConfigs(entries []os.DirEntry) int {
 	return n
 }
 
-// loadNamespace reads one namespace folder under the namespace's shared
-// lock. Where there is no lock file yet (nothing was ever committed through
-// confo) or it cannot be opened, it reads unlocked rather than failing a
-// read-only user. found is false when the folder no longer exists.
-func (s *Store) loadNamespace(ctx context.Context, name string, counted int, progress *loadProgress) (ns store.NamespaceSnapshot, warnings []string, found bool, err error) {
+// loadNamespace reads the configs of one namespace folder from its
+// listing (or says why it could not be listed).
+func (s *Store) loadNamespace(ctx context.Context, name string, entries []os.DirEntry, listErr error, progress *loadProgress) (ns store.NamespaceSnapshot, warnings []string, err error) {
 	dir := filepath.Join(s.dir, name)
-	lock, err := lockNamespace(ctx, dir, false)
-	if ctxErr := ctx.Err(); ctxErr != nil {
-		return ns, nil, false, ctxErr
-	}
-	if err == nil {
-		defer lock.Close()
-	}
-
-	entries, err := os.ReadDir(dir)
-	progress.total -= counted
 	ns.Name = name
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		progress.report()
-		return ns, nil, false, nil
-	case err != nil:
-		ns.Problem = err.Error()
-		progress.report()
-		return ns, nil, true, nil
+	if listErr != nil {
+		ns.Problem = listErr.Error()
+		return ns, nil, nil
 	}
-	progress.total += countConfigs(entries)
-
 	for _, e := range entries {
 		fname := e.Name()
 		cfg, isConfig := strings.CutSuffix(fname, configExt)
 		switch {
 		case isConfig:
 			if err := ctx.Err(); err != nil {
-				return ns, nil, false, err
+				return ns, nil, err
 			}
 			if err := store.ValidateConfigName(cfg); err != nil {
 				warnings = append(warnings, fmt.Sprintf("namespace %q: file %q ignored: %v", name, fname, err))
 			} else if raw := readRaw(filepath.Join(dir, fname)); raw.State != store.RawMissing {
-				// Missing: removed by a tool that ignores the lock since ReadDir.
+				// Missing: removed by another client since the listing.
 				ns.Configs = append(ns.Configs, store.ConfigSnapshot{Name: cfg, Raw: raw})
 			}
 			progress.done++
 			progress.report()
-		case fname == lockName:
+		case fname == legacyLockName:
 		case isTemp(fname):
-			// Under the lock no commit is in progress, so this is a leftover.
-			warnings = append(warnings, fmt.Sprintf("namespace %q: %q is left over from an interrupted write, ignored (safe to delete)", name, fname))
+			warnings = append(warnings, fmt.Sprintf("namespace %q: %q is left over from an interrupted write, ignored (the next persist of the namespace removes it)", name, fname))
 		case strings.HasPrefix(fname, "."):
 			// Hidden: editor swap files, .git, desktop metadata.
 		case e.IsDir():
@@ -166,10 +221,8 @@ func (s *Store) loadNamespace(ctx context.Context, name string, counted int, pro
 			warnings = append(warnings, fmt.Sprintf("namespace %q: stray file %q ignored (configs are *.json files)", name, fname))
 		}
 	}
-	// Sorted by config name, which is not file name order: "a-b.json" sorts
-	// before "a.json" but "a" before "a-b".
-	slices.SortFunc(ns.Configs, func(a, b store.ConfigSnapshot) int { return strings.Compare(a.Name, b.Name) })
-	return ns, warnings, true, nil
+	sortConfigs(ns.Configs)
+	return ns, warnings, nil
 }
 
 // isTemp reports whether a file name is one of Commit's temp files. A

@@ -2,63 +2,83 @@ package dirstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/confo-dev/confo/confo/store"
 )
 
-// lockNamespace takes an advisory lock on the namespace's lock file: exclusive for a
-// commit (creating the file), shared for a load (never creating anything,
-// so a read-only user leaves no trace). It returns an fs.ErrNotExist error
-// when the folder, or for a shared lock the lock file, does not exist.
-func lockNamespace(ctx context.Context, dir string, exclusive bool) (*os.File, error) {
-	path := filepath.Join(dir, lockName)
-	flag := os.O_RDONLY
-	if exclusive {
-		flag = os.O_RDWR | os.O_CREATE
+// DefaultLockTimeout is how long a commit waits for another process's
+// lock on a namespace when Config.LockTimeout is zero.
+const DefaultLockTimeout = 10 * time.Second
+
+// LockedError is a commit that gave up waiting for another process's lock
+// on a namespace. Nothing of the namespace was written.
+type LockedError struct {
+	// PID is the holder's process id, 0 where the system does not tell.
+	PID    int
+	Waited time.Duration
+}
+
+func (e *LockedError) Error() string {
+	holder := "another process"
+	if e.PID > 0 {
+		holder = fmt.Sprintf("process %d", e.PID)
 	}
+	return fmt.Sprintf("locked by %s; gave up after %s (%v)", holder, e.Waited.Round(time.Millisecond), store.ErrBusy)
+}
+
+func (e *LockedError) Unwrap() error { return store.ErrBusy }
+
+// lockNamespace takes the namespace's exclusive lock for a commit, waiting
+// at most s.lockTimeout (or until ctx is done). Only commits lock: loads
+// read without it, since every file is replaced by an atomic rename. It
+// returns an fs.ErrNotExist error when the namespace folder does not exist.
+// Closing the returned file releases the lock.
+func (s *Store) lockNamespace(ctx context.Context, ns string) (*os.File, error) {
+	began := time.Now()
+	wait := time.Millisecond
 	for {
-		f, err := os.OpenFile(path, flag, 0o644)
+		f, err := openLock(s.dir, ns)
 		if err != nil {
 			return nil, err
 		}
-		if err := waitLock(ctx, f, exclusive); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("lock %s: %w", path, err)
+		for {
+			locked, err := tryLock(f)
+			if err != nil {
+				f.Close()
+				return nil, fmt.Errorf("lock namespace %q: %w", ns, err)
+			}
+			if locked {
+				break
+			}
+			waited := time.Since(began)
+			if waited >= s.lockTimeout {
+				err := &LockedError{PID: lockHolder(f), Waited: waited}
+				f.Close()
+				return nil, err
+			}
+			select {
+			case <-ctx.Done():
+				f.Close()
+				return nil, fmt.Errorf("waiting for the lock of namespace %q: %w", ns, context.Cause(ctx))
+			case <-time.After(min(wait, s.lockTimeout-waited)):
+			}
+			wait = min(2*wait, 50*time.Millisecond)
 		}
-		// The previous holder may have unregistered the namespace and removed
-		// this file: a lock on an unlinked file excludes nobody, so start
-		// over with whatever is at the path now.
-		held, herr := f.Stat()
-		now, nerr := os.Stat(path)
-		if herr == nil && nerr == nil && os.SameFile(held, now) {
+		// The previous holder may have unregistered the namespace and
+		// removed its folder: a lock on what is gone excludes nobody, so
+		// start over with whatever is at the path now.
+		same, err := stillLocked(f, s.dir, ns)
+		if same {
+			markHolder(f)
 			return f, nil
 		}
 		f.Close()
-		if herr != nil {
-			return nil, herr
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
 		}
-	}
-}
-
-// waitLock polls rather than blocks, so that a process hung while holding
-// the lock cannot hang the caller past its context.
-func waitLock(ctx context.Context, f *os.File, exclusive bool) error {
-	wait := time.Millisecond
-	for {
-		locked, err := tryLock(f, exclusive)
-		if err != nil {
-			return err
-		}
-		if locked {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("held by another process: %w", context.Cause(ctx))
-		case <-time.After(wait):
-		}
-		wait = min(2*wait, 50*time.Millisecond)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/confo-dev/confo/confo/store"
 )
@@ -19,28 +20,35 @@ import (
 // atomic in a weaker sense than a Redis transaction: all configs are checked
 // before any is written, and each file is replaced atomically (temp file,
 // fsync, rename), so a crash leaves every config either old or new, never
-// half-written. An advisory lock per namespace (flock on <ns>/.confo.lock)
-// keeps confo processes from interleaving one's check with another's write,
-// and lets Load read a namespace without seeing half of a commit. Tools that
-// ignore the lock are still caught by the comparison, up to the instant of
-// the check.
+// half-written. An advisory lock per namespace (flock on the namespace's
+// folder itself; a lock file in the private folder on Windows) keeps confo
+// processes from interleaving one's check with another's write; a commit
+// waits for it at most Config.LockTimeout. Loads take no lock: a reader sees
+// each config old or new, and a process stopped while it holds a lock
+// cannot hang them. Tools that ignore the lock are still caught by the
+// comparison, up to the instant of the check. Nothing of confo's stays in
+// the tree: see privateDir.
 //
 // Store holds no mutable state, so it is safe for concurrent use; the
 // flock also serialises goroutines of one process, as each lock is taken on
 // its own open file.
 type Store struct {
-	dir      string
-	readOnly bool
+	dir         string
+	readOnly    bool
+	lockTimeout time.Duration
 }
 
 var _ store.Store = (*Store)(nil)
 
 const (
 	configExt = ".json"
-	// lockName is the per-namespace lock file; it is hidden, so Load skips it.
-	lockName = ".confo.lock"
-	// tempMarker is in the name of every temp file Commit writes
-	// ("." + name + ".json.tmp-" + random), so Load can spot leftovers.
+	// legacyLockName is the lock file older versions kept in every
+	// namespace folder; the next commit there removes it.
+	legacyLockName = ".confo.lock"
+	// tempMarker is in the name of the temp files older versions wrote
+	// next to the config ("." + name + ".json.tmp-" + random), and that
+	// Commit still writes there when a config is a symlink to another
+	// filesystem; Load reports them, the next commit removes them.
 	tempMarker = configExt + ".tmp-"
 )
 
@@ -63,7 +71,11 @@ func Open(cfg Config) (*Store, error) {
 	case !fi.IsDir():
 		return nil, fmt.Errorf("%w: config_path %q is not a directory", store.ErrBadCredentials, abs)
 	}
-	return &Store{dir: abs, readOnly: cfg.ReadOnly}, nil
+	timeout := cfg.LockTimeout
+	if timeout <= 0 {
+		timeout = DefaultLockTimeout
+	}
+	return &Store{dir: abs, readOnly: cfg.ReadOnly, lockTimeout: timeout}, nil
 }
 
 // Kind is store.BackendDir.

@@ -47,13 +47,13 @@ func dirTestTree(t *testing.T, root string, tree map[string]string) {
 	}
 }
 
-// dirTestRead lists everything under root in dirTestTree's notation, except
-// the lock files, which come and go with commits.
+// dirTestRead lists everything under root in dirTestTree's notation. Since
+// confo leaves nothing of its own in the tree, that is every file.
 func dirTestRead(t *testing.T, root string) map[string]string {
 	t.Helper()
 	got := map[string]string{}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || path == root || d.Name() == lockName {
+		if err != nil || path == root {
 			return err
 		}
 		rel, _ := filepath.Rel(root, path)
@@ -236,7 +236,7 @@ func TestDirLoad(t *testing.T) {
 		"database/.hidden.json":             `{"h": 1}`,
 		"database/.json":                    `{}`,
 		"database/bad\x01name.json":         `{}`,
-		"database/" + lockName:              "",
+		"database/" + legacyLockName:        "",
 		"shared/real.json":                  `{"shared": true}`,
 	})
 	// A named pipe must be reported, not opened: opening it would block.
@@ -660,9 +660,7 @@ func TestDirCommitReadOnly(t *testing.T) {
 	if _, err := s.Load(context.Background(), store.LoadOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(root, "database", lockName)); !errors.Is(err, fs.ErrNotExist) {
-		t.Fatal("a read-only load created the lock file")
-	}
+	dirTestDiff(t, dirTestRead(t, root), map[string]string{"database/": "", "database/mysqli.json": "{}"})
 }
 
 // TestDirCommitFiles checks what the written files are, beyond their bytes.
@@ -757,7 +755,7 @@ func TestDirCommitFiles(t *testing.T) {
 // dirTestHoldLock takes a namespace's lock the way another confo process would.
 func dirTestHoldLock(t *testing.T, dir string) (release func()) {
 	t.Helper()
-	f, err := os.OpenFile(filepath.Join(dir, lockName), os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -774,19 +772,28 @@ func TestDirLockIsRespected(t *testing.T) {
 	change := []store.NamespaceChange{{Namespace: "database",
 		Configs: []store.ConfigChange{{Name: "mysqli", Expect: store.PresentRaw([]byte("{}")), Write: []byte(`{"a": 1}`)}}}}
 	release := dirTestHoldLock(t, filepath.Join(root, "database"))
-
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	if _, err := s.Commit(ctx, change, store.CommitOptions{}); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Commit while another process holds the lock: %v", err)
 	}
-	if _, err := s.Load(ctx, store.LoadOptions{}); !errors.Is(err, context.DeadlineExceeded) {
+	// The store's own timeout: it gives up and names the holder.
+	short, err := Open(Config{Path: root, LockTimeout: 80 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = short.Commit(context.Background(), change, store.CommitOptions{})
+	locked, ok := errors.AsType[*LockedError](err)
+	if !ok || !errors.Is(err, store.ErrBusy) || locked.PID != os.Getpid() || !strings.Contains(err.Error(), fmt.Sprintf("process %d", os.Getpid())) {
+		t.Fatalf("Commit past the lock timeout: %v; want a LockedError naming pid %d", err, os.Getpid())
+	}
+	// Reads take no lock.
+	if _, err := s.Load(context.Background(), store.LoadOptions{}); err != nil {
 		t.Fatalf("Load while another process holds the lock: %v", err)
 	}
 	if data, _ := os.ReadFile(filepath.Join(root, "database/mysqli.json")); string(data) != "{}" {
 		t.Fatalf("written despite the lock: %q", data)
 	}
-
 	done := make(chan error, 1)
 	go func() {
 		_, err := s.Commit(context.Background(), change, store.CommitOptions{})

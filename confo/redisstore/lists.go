@@ -16,7 +16,17 @@ var errNoRegistry = errors.New("no registry key")
 
 // readRegistry returns the registered namespaces, sorted and deduplicated.
 func (s *Store) readRegistry(ctx context.Context) ([]string, error) {
-	data, err := s.client.Get(ctx, s.registryKey()).Bytes()
+	cmd := s.client.Get(ctx, s.registryKey())
+	if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) && !isWrongType(err) {
+		return nil, s.classify(err)
+	}
+	return s.registryOf(ctx, cmd)
+}
+
+// registryOf reads the registry from the answer to its GET: errNoRegistry
+// when it is missing, a *store.MalformedKeyError when it is not a list.
+func (s *Store) registryOf(ctx context.Context, cmd *redis.StringCmd) ([]string, error) {
+	data, err := cmd.Bytes()
 	switch {
 	case errors.Is(err, redis.Nil):
 		return nil, errNoRegistry
@@ -34,6 +44,13 @@ func (s *Store) readRegistry(ctx context.Context) ([]string, error) {
 		return nil, &store.MalformedKeyError{Key: s.registryKey(), Reason: reason}
 	}
 	return names, nil
+}
+
+// sortConfigs sorts configs by name, each name once.
+func sortConfigs(configs []store.ConfigSnapshot) []store.ConfigSnapshot {
+	byName := func(a, b store.ConfigSnapshot) int { return strings.Compare(a.Name, b.Name) }
+	slices.SortFunc(configs, byName)
+	return slices.CompactFunc(configs, func(a, b store.ConfigSnapshot) bool { return a.Name == b.Name })
 }
 
 // notAString is the reason a key of Redis type typ cannot be a list.

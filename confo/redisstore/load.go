@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
+	"unsafe"
 
 	"github.com/confo-dev/confo/confo/store"
 	"github.com/redis/go-redis/v9"
@@ -13,8 +13,15 @@ import (
 
 // Load implements Store in a handful of round trips whatever the size: the
 // registry, the lists (one pipeline), discovery SCANs when asked, then the
-// configs by pipelined MGET in batches of loadBatch keys.
+// configs by pipelined MGET in rounds of loadBatch×loadRound keys. A
+// registry-only or targeted load is one round trip.
 func (s *Store) Load(ctx context.Context, opts store.LoadOptions) (*store.Snapshot, error) {
+	switch {
+	case opts.RegistryOnly:
+		return s.loadTargets(ctx, store.Targets{Registry: true})
+	case opts.Targets != nil:
+		return s.loadTargets(ctx, *opts.Targets)
+	}
 	registry, err := s.readRegistry(ctx)
 	if errors.Is(err, errNoRegistry) {
 		registry, err = nil, nil
@@ -42,10 +49,12 @@ func (s *Store) Load(ctx context.Context, opts store.LoadOptions) (*store.Snapsh
 			return nil, err
 		}
 	}
-	if err := s.loadConfigs(ctx, snap, opts.Progress); err != nil {
+	if err := s.loadConfigs(ctx, snap, opts.Progress, opts.Stream); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(snap.Namespaces, func(a, b store.NamespaceSnapshot) int { return strings.Compare(a.Name, b.Name) })
+	if opts.Stream != nil {
+		snap.Namespaces = nil
+	}
 	return snap, nil
 }
 
@@ -61,17 +70,9 @@ func (s *Store) loadLists(ctx context.Context, names []string, snap *store.Snaps
 	}
 	for i, ns := range names {
 		snap.Namespaces[i].Name = ns
-		data, err := cmds[i].Bytes()
-		switch {
-		case errors.Is(err, redis.Nil):
-			continue
-		case err != nil:
-			snap.Namespaces[i].Problem = fmt.Sprintf("key %q is not a Redis string", s.listKey(ns))
-			continue
-		}
-		list, reason := decodeList(data, "configurations")
-		if reason != "" {
-			snap.Namespaces[i].Problem = fmt.Sprintf("key %q: %s", s.listKey(ns), reason)
+		list, problem := s.listOf(ns, cmds[i])
+		if problem != "" {
+			snap.Namespaces[i].Problem = problem
 			continue
 		}
 		configs := make([]store.ConfigSnapshot, len(list))
@@ -83,23 +84,51 @@ func (s *Store) loadLists(ctx context.Context, names []string, snap *store.Snaps
 	return nil
 }
 
-// loadBatch is the number of keys per MGET; loadRound the MGETs per round trip.
+// listOf reads a namespace's list from the answer to its GET: the names
+// (empty when the key is missing), or what is wrong with it.
+func (s *Store) listOf(ns string, cmd *redis.StringCmd) ([]string, string) {
+	data, err := cmd.Bytes()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return []string{}, ""
+	case err != nil:
+		return nil, fmt.Sprintf("key %q is not a Redis string", s.listKey(ns))
+	}
+	list, reason := decodeList(data, "configurations")
+	if reason != "" {
+		return nil, fmt.Sprintf("key %q: %s", s.listKey(ns), reason)
+	}
+	return list, ""
+}
+
+// loadBatch is the number of keys per MGET; loadRound the MGETs per round
+// trip; loadAhead the rounds on the wire at once.
 const (
 	loadBatch = 500
 	loadRound = 20
+	loadAhead = 1
 )
 
-func (s *Store) loadConfigs(ctx context.Context, snap *store.Snapshot, progress func(done, total int)) error {
-	type slot struct{ ns, cfg int }
-	var slots []slot
+// configSlot places one key of a load: namespace and config index.
+type configSlot struct{ ns, cfg int }
+
+// loadConfigs reads every config of snap's namespaces, one round trip per
+// round of keys. With stream, each namespace is handed over (and dropped)
+// as soon as its last config is read, and the next round is already on
+// the wire meanwhile, so reading and the consumer's work overlap.
+func (s *Store) loadConfigs(ctx context.Context, snap *store.Snapshot, progress func(done, total int), stream func(store.NamespaceSnapshot) error) error {
+	var slots []configSlot
 	var keys []string
+	// last[i] is one past the index of namespace i's last key.
+	last := make([]int, len(snap.Namespaces))
 	for i := range snap.Namespaces {
 		ns := &snap.Namespaces[i]
-		slices.SortFunc(ns.Configs, func(a, b store.ConfigSnapshot) int { return strings.Compare(a.Name, b.Name) })
+		ns.Configs = sortConfigs(ns.Configs)
 		for j := range ns.Configs {
-			slots = append(slots, slot{i, j})
+			slots = append(slots, configSlot{i, j})
 			keys = append(keys, s.configKey(ns.Name, ns.Configs[j].Name))
 		}
+		last[i] = len(keys)
 	}
 	report := func(done int) {
 		if progress != nil {
@@ -107,36 +136,111 @@ func (s *Store) loadConfigs(ctx context.Context, snap *store.Snapshot, progress 
 		}
 	}
 	report(0)
-	var absent []int
-	for start := 0; start < len(keys); start += loadBatch * loadRound {
-		end := min(start+loadBatch*loadRound, len(keys))
-		pipe := s.client.Pipeline()
-		var cmds []*redis.SliceCmd
-		for b := start; b < end; b += loadBatch {
-			cmds = append(cmds, pipe.MGet(ctx, keys[b:min(b+loadBatch, end)]...))
+	const round = loadBatch * loadRound
+	type fetched struct {
+		start, end int
+		vals       []any
+		err        error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	// Rounds are fetched by loadAhead goroutines on their own connections
+	// and handed over in order, so the server, the wire and the consumer
+	// all work at once.
+	var rounds []chan fetched
+	for start := 0; start < len(keys); start += round {
+		rounds = append(rounds, make(chan fetched, 1))
+	}
+	ahead := make(chan struct{}, loadAhead)
+	go func() {
+		for r, out := range rounds {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			start := r * round
+			end := min(start+round, len(keys))
+			go func() {
+				vals, err := s.fetchRound(ctx, keys[start:end])
+				out <- fetched{start, end, vals, err}
+			}()
 		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return fmt.Errorf("reload from redis %s: %w", s.cfg, s.classify(err))
+	}()
+	emitted := 0 // namespaces handed to stream so far
+	emit := func(upTo int) error {
+		for ; emitted < len(snap.Namespaces) && last[emitted] <= upTo; emitted++ {
+			if stream == nil {
+				continue
+			}
+			if err := stream(snap.Namespaces[emitted]); err != nil {
+				return err
+			}
+			snap.Namespaces[emitted] = store.NamespaceSnapshot{}
 		}
-		i := start
-		for _, cmd := range cmds {
-			for _, v := range cmd.Val() {
-				sl := slots[i]
-				str, ok := v.(string)
-				if ok {
-					snap.Namespaces[sl.ns].Configs[sl.cfg].Raw = store.PresentRaw([]byte(str))
-				} else {
-					absent = append(absent, i)
-				}
-				i++
+		return nil
+	}
+	if err := emit(0); err != nil {
+		return err
+	}
+	for _, next := range rounds {
+		var r fetched
+		select {
+		case r = <-next:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		<-ahead
+		if r.err != nil {
+			return fmt.Errorf("reload from redis %s: %w", s.cfg, s.classify(r.err))
+		}
+		var absent []int
+		for n, v := range r.vals {
+			i := r.start + n
+			sl := slots[i]
+			if str, ok := v.(string); ok {
+				snap.Namespaces[sl.ns].Configs[sl.cfg].Raw = store.PresentRaw(stringBytes(str))
+			} else {
+				absent = append(absent, i)
 			}
 		}
-		report(end)
+		if err := s.typeAbsent(ctx, absent, keys, func(i int, raw store.Raw) {
+			sl := slots[i]
+			snap.Namespaces[sl.ns].Configs[sl.cfg].Raw = raw
+		}); err != nil {
+			return err
+		}
+		report(r.end)
+		if err := emit(r.end); err != nil {
+			return err
+		}
 	}
+	return ctx.Err()
+}
+
+// fetchRound reads keys by pipelined MGETs of loadBatch keys, in one round trip.
+func (s *Store) fetchRound(ctx context.Context, keys []string) ([]any, error) {
+	pipe := s.client.Pipeline()
+	cmds := make([]*redis.SliceCmd, 0, (len(keys)+loadBatch-1)/loadBatch)
+	for b := 0; b < len(keys); b += loadBatch {
+		cmds = append(cmds, pipe.MGet(ctx, keys[b:min(b+loadBatch, len(keys))]...))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, err
+	}
+	vals := make([]any, 0, len(keys))
+	for _, cmd := range cmds {
+		vals = append(vals, cmd.Val()...)
+	}
+	return vals, nil
+}
+
+// typeAbsent tells apart, for the keys MGET answered nil, a missing key
+// from one of another type, in one round trip.
+func (s *Store) typeAbsent(ctx context.Context, absent []int, keys []string, set func(i int, raw store.Raw)) error {
 	if len(absent) == 0 {
 		return nil
 	}
-	// MGET answers nil both for a missing key and for one of another type.
 	pipe := s.client.Pipeline()
 	types := make([]*redis.StatusCmd, len(absent))
 	for n, i := range absent {
@@ -146,12 +250,16 @@ func (s *Store) loadConfigs(ctx context.Context, snap *store.Snapshot, progress 
 		return fmt.Errorf("reload from redis %s: %w", s.cfg, s.classify(err))
 	}
 	for n, i := range absent {
-		sl := slots[i]
-		raw := &snap.Namespaces[sl.ns].Configs[sl.cfg].Raw
-		*raw = rawOfType(types[n].Val())
+		set(i, rawOfType(types[n].Val()))
 	}
 	return nil
 }
+
+// stringBytes shares the memory of a value go-redis returned instead of
+// copying it: a store.Raw's bytes are never written to, and a copy of a
+// whole backend costs a sixth of a load's time and doubles its garbage.
+// The slice's capacity is its length, so an append copies.
+func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 func rawOfType(typ string) store.Raw {
 	if typ == "none" || typ == "" {

@@ -20,8 +20,10 @@ type Store struct {
 	cfg    Config
 }
 
-// Open connects, checks the credentials, and makes sure the registry
-// exists (creating an empty one unless read-only).
+// Open connects and checks the credentials. It reads and writes no key:
+// a read never creates anything (a mistyped prefix must not leave a
+// registry behind), and the first commit that registers a namespace
+// creates the registry.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.DialTimeout == 0 {
 		cfg.DialTimeout = 3 * time.Second
@@ -29,7 +31,27 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.IOTimeout == 0 {
 		cfg.IOTimeout = 10 * time.Second
 	}
-	opts := &redis.Options{
+	opts, err := cfg.options()
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{client: redis.NewClient(opts), cfg: cfg}
+	if err := s.client.Ping(ctx).Err(); err != nil {
+		s.client.Close()
+		return nil, s.openError(err)
+	}
+	return s, nil
+}
+
+// options are the go-redis options of a connection to the server; a
+// watcher makes its own connections from them. It fails only when a TLS
+// file cannot be read.
+func (cfg Config) options() (*redis.Options, error) {
+	tlsConfig, err := cfg.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	return &redis.Options{
 		Addr:         cfg.Addr,
 		Username:     cfg.Username,
 		Password:     cfg.Password,
@@ -43,50 +65,18 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		// go-redis's default five dials with backoff.
 		DialerRetries:   1,
 		DisableIdentity: true,
-	}
-	tlsConfig, err := cfg.tlsConfig()
-	if err != nil {
-		return nil, err
-	}
-	opts.TLSConfig = tlsConfig
-	s := &Store{client: redis.NewClient(opts), cfg: cfg}
-	if err := s.client.Ping(ctx).Err(); err != nil {
-		s.client.Close()
-		return nil, s.openError(err)
-	}
-	if err := s.ensureRegistry(ctx); err != nil {
-		s.client.Close()
-		return nil, s.openError(err)
-	}
-	return s, nil
+		TLSConfig:       tlsConfig,
+	}, nil
 }
 
 // openError gives a failure while opening its context, except for the typed
 // errors, which already name the address or the key.
 func (s *Store) openError(err error) error {
 	err = s.classify(err)
-	if errors.Is(err, store.ErrUnreachable) || errors.Is(err, store.ErrAuth) || errors.Is(err, store.ErrMalformedKey) {
+	if errors.Is(err, store.ErrUnreachable) || errors.Is(err, store.ErrAuth) {
 		return err
 	}
 	return fmt.Errorf("open redis %s: %w", s.cfg, err)
-}
-
-func (s *Store) ensureRegistry(ctx context.Context) error {
-	if _, err := s.readRegistry(ctx); !errors.Is(err, errNoRegistry) {
-		return err
-	}
-	if s.cfg.ReadOnly {
-		return nil
-	}
-	// SETNX: another client creating it at the same moment wins.
-	if err := s.client.SetNX(ctx, s.registryKey(), encodeList("namespaces", nil), 0).Err(); err != nil {
-		return err
-	}
-	_, err := s.readRegistry(ctx)
-	if errors.Is(err, errNoRegistry) {
-		return nil
-	}
-	return err
 }
 
 // Kind implements Store.

@@ -268,26 +268,40 @@ func wantSnapshot(t *testing.T, snap *store.Snapshot, want ...string) {
 	}
 }
 
-func TestRedisOpenCreatesTheRegistryUnlessReadOnly(t *testing.T) {
+// TestRedisReadsNeverWrite: opening and every kind of load create nothing,
+// on an empty server and under a (possibly mistyped) prefix; the first
+// commit that registers a namespace creates the registry.
+func TestRedisReadsNeverWrite(t *testing.T) {
 	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
-		openTestRedis(t, Config{Addr: addr, ReadOnly: true})
-		raw.want("confo", "(missing)")
-		s := openTestRedis(t, Config{Addr: addr, Prefix: "p:"})
-		raw.want("p:confo", `{"namespaces": []}`, "confo", "(missing)")
-		if snap := loadTestRedis(t, s, store.LoadOptions{}); len(snap.Registry) != 0 || len(snap.Namespaces) != 0 {
-			t.Fatalf("a fresh registry loads as %+v", snap)
+		for _, prefix := range []string{"", "typo:"} {
+			s := openTestRedis(t, Config{Addr: addr, Prefix: prefix})
+			for _, opts := range []store.LoadOptions{
+				{}, {Discover: true}, {RegistryOnly: true},
+				{Targets: &store.Targets{Registry: true, Lists: []string{"ns"}, Configs: []store.ConfigRef{{Namespace: "ns", Config: "c"}}}},
+			} {
+				snap := loadTestRedis(t, s, opts)
+				if len(snap.Registry) != 0 {
+					t.Fatalf("an empty server loads as %+v", snap)
+				}
+			}
+			if n := raw.DBSize(t.Context()).Val(); n != 0 {
+				t.Fatalf("prefix %q: reads left %d keys behind", prefix, n)
+			}
 		}
+		s := openTestRedis(t, Config{Addr: addr, Prefix: "p:"})
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "ns", Register: true})
+		raw.want("p:confo", `{"namespaces": ["ns"]}`, "p:ns", `{"configurations": []}`, "confo", "(missing)")
 		// An existing registry is kept as it is, even unsorted.
 		raw.set("confo", `{"namespaces": ["b", "a", "b"]}`)
 		s = openTestRedis(t, Config{Addr: addr})
-		raw.want("confo", `{"namespaces": ["b", "a", "b"]}`)
 		if snap := loadTestRedis(t, s, store.LoadOptions{}); !slices.Equal(snap.Registry, []string{"a", "b"}) {
 			t.Fatalf("registry %v, want [a b]", snap.Registry)
 		}
+		raw.want("confo", `{"namespaces": ["b", "a", "b"]}`)
 	})
 }
 
-func TestRedisOpenRefusesAMalformedRegistry(t *testing.T) {
+func TestRedisLoadRefusesAMalformedRegistry(t *testing.T) {
 	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
 		for _, bad := range []string{`not json`, `{"x": 1}`, `{"namespaces": "a"}`, `{"namespaces": [1]}`, `["a"]`, ``, `hash`} {
 			raw.del("p:confo")
@@ -297,10 +311,13 @@ func TestRedisOpenRefusesAMalformedRegistry(t *testing.T) {
 				raw.set("p:confo", bad)
 			}
 			for _, readOnly := range []bool{false, true} {
-				_, err := Open(t.Context(), Config{Addr: addr, Prefix: "p:", ReadOnly: readOnly})
-				var malformed *store.MalformedKeyError
-				if !errors.As(err, &malformed) || malformed.Key != "p:confo" || !errors.Is(err, store.ErrMalformedKey) {
-					t.Errorf("registry %q (read-only %v): got %v, want a store.MalformedKeyError for p:confo", bad, readOnly, err)
+				s := openTestRedis(t, Config{Addr: addr, Prefix: "p:", ReadOnly: readOnly})
+				for _, opts := range []store.LoadOptions{{}, {RegistryOnly: true}, {Targets: &store.Targets{Registry: true}}} {
+					_, err := s.Load(t.Context(), opts)
+					var malformed *store.MalformedKeyError
+					if !errors.As(err, &malformed) || malformed.Key != "p:confo" || !errors.Is(err, store.ErrMalformedKey) {
+						t.Errorf("registry %q (read-only %v, %+v): got %v, want a store.MalformedKeyError for p:confo", bad, readOnly, opts, err)
+					}
 				}
 			}
 			want := bad
@@ -790,7 +807,7 @@ func TestRedisCommitWritesNothingItMustNot(t *testing.T) {
 		if _, err := s.Commit(t.Context(), []store.NamespaceChange{create, both}, store.CommitOptions{}); err == nil {
 			t.Error("a change that registers and unregisters was accepted")
 		}
-		raw.want("confo", `{"namespaces": []}`, "ns", "(missing)", "ns-x", "(missing)")
+		raw.want("confo", "(missing)", "ns", "(missing)", "ns-x", "(missing)")
 
 		// A config whose key is another namespace's list, even with overwrite.
 		commitTestRedis(t, s, store.NamespaceChange{Namespace: "a", Register: true}, store.NamespaceChange{Namespace: "a-b", Register: true})

@@ -41,7 +41,7 @@ func TestOpenRedisOverTLS(t *testing.T) {
 	if err != nil || len(snap.Registry) != 0 {
 		t.Fatalf("load over TLS: %+v, %v", snap, err)
 	}
-	if got, _ := server.Get("confo"); got != `{"namespaces": []}` {
-		t.Fatalf("registry over TLS: %q", got)
+	if server.Exists("confo") {
+		t.Fatal("a load over TLS created the registry")
 	}
 }

@@ -30,6 +30,9 @@ var (
 	ErrReadOnly          = errors.New("backend is read-only")
 	ErrConflict          = errors.New("changed by another client since it was loaded")
 	ErrBadData           = errors.New("stored data is not usable JSON")
+	// ErrBusy: other clients kept the data locked (or kept changing it)
+	// for longer than the caller waits; nothing was written, try again.
+	ErrBusy = errors.New("busy: other clients kept it locked; try again")
 )
 
 // UnreachableError says which address could not be reached and why.

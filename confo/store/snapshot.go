@@ -1,5 +1,7 @@
 package store
 
+import "slices"
+
 // Snapshot is what one Load read from a backend.
 type Snapshot struct {
 	// Registry is every namespace the backend lists, sorted.
@@ -18,6 +20,10 @@ type NamespaceSnapshot struct {
 	// its configs are then unknown and it must not be written.
 	Problem string
 	Configs []ConfigSnapshot // sorted by name
+	// List is set by a targeted load (LoadOptions.Targets) that read the
+	// namespace's list: every name it holds, sorted, non-nil even when
+	// empty. Configs then holds only the configs asked for by name.
+	List []string
 }
 
 // ConfigSnapshot is one loaded config.
@@ -38,4 +44,60 @@ type LoadOptions struct {
 	// Progress, when set, is called as configs arrive (done of total). It is
 	// called from the loading goroutine.
 	Progress func(done, total int)
+	// RegistryOnly reads the registry and nothing else: Snapshot.Registry is
+	// set, Snapshot.Namespaces is empty. It costs the same whatever the
+	// number of configs, so a UI can draw its first frame from it.
+	RegistryOnly bool
+	// Targets, when set, makes the load targeted: it reads only what
+	// Targets names, so that reading one config or following another
+	// client's change costs what it reads, not the backend's size.
+	// Namespaces and Discover are ignored.
+	Targets *Targets
+	// Stream, when set, receives each loaded namespace as soon as its
+	// configs are read, in name order, instead of Snapshot.Namespaces
+	// holding them all; the returned Snapshot has no Namespaces. An error
+	// from Stream stops the load and is returned as it is. It runs on the
+	// loading goroutine.
+	Stream func(NamespaceSnapshot) error
+}
+
+// Targets names the parts of a backend a targeted load reads.
+type Targets struct {
+	// Registry reads the registry into Snapshot.Registry (nil otherwise).
+	Registry bool
+	// Lists reads these namespaces' lists into NamespaceSnapshot.List, or
+	// sets NamespaceSnapshot.Problem when a list cannot be read. A list
+	// that is not stored reads as empty.
+	Lists []string
+	// Configs reads these configs by key, listed or not, into the
+	// NamespaceSnapshot of their namespace (Unlisted is left false: a
+	// targeted load does not know).
+	Configs []ConfigRef
+}
+
+// ConfigRef names one config.
+type ConfigRef struct{ Namespace, Config string }
+
+// Skeleton is the snapshot a targeted load fills: one NamespaceSnapshot
+// for each of t's namespaces, sorted, and a way to find each by name.
+func (t *Targets) Skeleton() (*Snapshot, map[string]*NamespaceSnapshot) {
+	names := t.Namespaces()
+	snap := &Snapshot{Namespaces: make([]NamespaceSnapshot, len(names))}
+	byName := make(map[string]*NamespaceSnapshot, len(names))
+	for i, ns := range names {
+		snap.Namespaces[i].Name = ns
+		byName[ns] = &snap.Namespaces[i]
+	}
+	return snap, byName
+}
+
+// Namespaces is every namespace a targeted load reads something of,
+// sorted, each once.
+func (t *Targets) Namespaces() []string {
+	names := slices.Clone(t.Lists)
+	for _, ref := range t.Configs {
+		names = append(names, ref.Namespace)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
 }

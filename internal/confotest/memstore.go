@@ -3,7 +3,6 @@ package confotest
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"sync"
 
@@ -73,44 +72,6 @@ type redisLayout struct{}
 
 func (redisLayout) NamespaceKey(ns string) string   { return ns }
 func (redisLayout) ConfigKey(ns, cfg string) string { return ns + "-" + cfg }
-
-// Load implements confo.Store.
-func (s *MemStore) Load(ctx context.Context, opts confo.LoadOptions) (*confo.Snapshot, error) {
-	if s.OnLoad != nil {
-		if err := s.OnLoad(ctx, opts); err != nil {
-			return nil, err
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	snap := &confo.Snapshot{Registry: slices.Sorted(maps.Keys(s.namespaces))}
-	wanted := snap.Registry
-	if opts.Namespaces != nil {
-		wanted = slices.Sorted(slices.Values(opts.Namespaces))
-		for _, ns := range wanted {
-			if s.namespaces[ns] == nil {
-				return nil, fmt.Errorf("load namespace %q: %w", ns, confo.ErrNamespaceNotFound)
-			}
-		}
-	}
-	total := 0
-	for _, ns := range wanted {
-		total += len(s.namespaces[ns])
-	}
-	done := 0
-	for _, ns := range wanted {
-		nss := confo.NamespaceSnapshot{Name: ns}
-		for _, cfg := range slices.Sorted(maps.Keys(s.namespaces[ns])) {
-			nss.Configs = append(nss.Configs, confo.ConfigSnapshot{Name: cfg, Raw: confo.PresentRaw(slices.Clone(s.namespaces[ns][cfg]))})
-		}
-		snap.Namespaces = append(snap.Namespaces, nss)
-		done += len(nss.Configs)
-		if opts.Progress != nil {
-			opts.Progress(done, total)
-		}
-	}
-	return snap, nil
-}
 
 // Commit implements confo.Store.
 func (s *MemStore) Commit(ctx context.Context, changes []confo.NamespaceChange, opts confo.CommitOptions) ([]string, error) {
