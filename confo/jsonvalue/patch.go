@@ -1,0 +1,232 @@
+package jsonvalue
+
+import (
+	"iter"
+	"slices"
+)
+
+// Patch is a list of edits of the top-level members of a JSON object: set a
+// member to a value, or delete it. Applied to a decoded object (Apply) or
+// spliced into the object's stored bytes (Splice), it changes the edited
+// members only, with the semantics of Value.WithField and
+// Value.WithoutField: a set replaces the last member of that key in place
+// or appends a new one, a delete removes every member of that key.
+//
+// A Patch holds at most one edit per key, in the order the keys were first
+// edited, which is the order new members are appended in. It is immutable:
+// Set, Delete and Without return a new Patch. The zero Patch changes nothing.
+type Patch struct {
+	edits []Edit
+}
+
+// Edit is one edit of a Patch.
+type Edit struct {
+	Key string
+	// Value is the member's new value; unused when Delete is set.
+	Value  Value
+	Delete bool
+}
+
+// Len is the number of edited keys.
+func (p Patch) Len() int { return len(p.edits) }
+
+// Edits iterates over the edits in order.
+func (p Patch) Edits() iter.Seq[Edit] { return slices.Values(p.edits) }
+
+// Lookup returns the edit of key.
+func (p Patch) Lookup(key string) (Edit, bool) {
+	if i := p.index(key); i >= 0 {
+		return p.edits[i], true
+	}
+	return Edit{}, false
+}
+
+func (p Patch) index(key string) int {
+	return slices.IndexFunc(p.edits, func(e Edit) bool { return e.Key == key })
+}
+
+// Set returns p with key set to v.
+func (p Patch) Set(key string, v Value) Patch { return p.with(Edit{Key: key, Value: v}) }
+
+// Delete returns p with key deleted.
+func (p Patch) Delete(key string) Patch { return p.with(Edit{Key: key, Delete: true}) }
+
+func (p Patch) with(e Edit) Patch {
+	edits := slices.Clone(p.edits)
+	if i := p.index(e.Key); i >= 0 {
+		edits[i] = e
+	} else {
+		edits = append(edits, e)
+	}
+	return Patch{edits: edits}
+}
+
+// Without returns p with no edit of key.
+func (p Patch) Without(key string) Patch {
+	i := p.index(key)
+	if i < 0 {
+		return p
+	}
+	return Patch{edits: slices.Delete(slices.Clone(p.edits), i, i+1)}
+}
+
+// byKey indexes the edits; small patches, the usual case, are searched.
+func (p Patch) byKey() func(string) (Edit, bool) {
+	if len(p.edits) <= 8 {
+		return p.Lookup
+	}
+	m := make(map[string]Edit, len(p.edits))
+	for _, e := range p.edits {
+		m[e.Key] = e
+	}
+	return func(k string) (Edit, bool) {
+		e, ok := m[k]
+		return e, ok
+	}
+}
+
+// Apply returns the object v with the patch applied.
+func (p Patch) Apply(v Value) (Value, error) {
+	if v.kind != Object {
+		return Value{}, ErrNotObject
+	}
+	if len(p.edits) == 0 {
+		return v, nil
+	}
+	lookup := p.byKey()
+	last := map[string]int{}
+	for i, m := range v.members {
+		if _, ok := lookup(m.Key); ok {
+			last[m.Key] = i
+		}
+	}
+	members := make([]Member, 0, len(v.members)+len(p.edits))
+	for i, m := range v.members {
+		e, ok := lookup(m.Key)
+		switch {
+		case !ok:
+			members = append(members, m)
+		case e.Delete:
+		case last[m.Key] == i:
+			members = append(members, Member{Key: m.Key, Value: e.Value})
+		default:
+			members = append(members, m)
+		}
+	}
+	for _, e := range p.edits {
+		if _, present := last[e.Key]; !present && !e.Delete {
+			members = append(members, Member{Key: e.Key, Value: e.Value})
+		}
+	}
+	return Value{kind: Object, members: slices.Clip(members)}, nil
+}
+
+// Splice applies the patch to the JSON object stored as doc and returns the
+// new bytes: every member the patch does not touch keeps its bytes exactly,
+// with the text between members; edited values and new members are written
+// as Encode writes them, new members after the others with ", " between. It
+// fails as Decode would on a doc that is not JSON, and with ErrNotObject on
+// one that is not an object.
+func Splice(doc []byte, p Patch) ([]byte, error) {
+	s := bytesView(doc)
+	lookup := p.byKey()
+	// First pass: check the document and find the last member of each
+	// edited key, which is the one a set replaces.
+	last := map[string]int{}
+	n := 0
+	open, close, err := scanObject(s, func(m span) {
+		if _, ok := lookup(m.key(s)); ok {
+			last[m.key(s)] = n
+		}
+		n++
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(p.edits) == 0 {
+		return slices.Clone(doc), nil
+	}
+	out := make([]byte, 0, len(doc)+64)
+	out = append(out, s[:open+1]...)
+	// Second pass: copy each member with its lead, or its replacement, or
+	// nothing. The first member written takes the first member's lead (the
+	// space after '{'), since its own lead may hold a ','.
+	var firstLead string
+	tail := open + 1
+	wrote := false
+	i := 0
+	sc := scanner{s: s, pos: open}
+	sc.members(1, func(m span) {
+		if i == 0 {
+			firstLead = s[m.lead:m.keyStart]
+		}
+		key := m.key(s)
+		e, edited := lookup(key)
+		tail = m.valEnd
+		idx := i
+		i++
+		if edited && e.Delete {
+			return
+		}
+		if wrote {
+			out = append(out, s[m.lead:m.keyStart]...)
+		} else {
+			out = append(out, firstLead...)
+		}
+		wrote = true
+		if edited && last[key] == idx {
+			out = append(out, s[m.keyStart:m.valStart]...)
+			out = AppendEncode(out, e.Value)
+			return
+		}
+		out = append(out, s[m.keyStart:m.valEnd]...)
+	})
+	for _, e := range p.edits {
+		if _, present := last[e.Key]; present || e.Delete {
+			continue
+		}
+		if wrote {
+			out = append(out, ", "...)
+		}
+		wrote = true
+		out = appendString(out, e.Key)
+		out = append(out, ": "...)
+		out = AppendEncode(out, e.Value)
+	}
+	out = append(out, s[tail:close]...)
+	return append(out, s[close:]...), nil
+}
+
+// Diff returns the patch that turns the object base into the object v, by
+// top-level key: a key whose last member differs (or that base lacks) is
+// set, a key v lacks is deleted. Member order is not an edit: a patch
+// applied to base keeps base's order.
+func Diff(base, v Value) (Patch, error) {
+	if base.kind != Object || v.kind != Object {
+		return Patch{}, ErrNotObject
+	}
+	baseLast := make(map[string]int, len(base.members))
+	for i, m := range base.members {
+		baseLast[m.Key] = i
+	}
+	var p Patch
+	seen := make(map[string]bool, len(v.members))
+	for i := len(v.members) - 1; i >= 0; i-- {
+		m := v.members[i]
+		if seen[m.Key] {
+			continue
+		}
+		seen[m.Key] = true
+		if j, ok := baseLast[m.Key]; !ok || !base.members[j].Value.Equal(m.Value) {
+			p.edits = append(p.edits, Edit{Key: m.Key, Value: m.Value})
+		}
+	}
+	slices.Reverse(p.edits)
+	for _, m := range base.members {
+		if !seen[m.Key] {
+			seen[m.Key] = true
+			p.edits = append(p.edits, Edit{Key: m.Key, Delete: true})
+		}
+	}
+	return p, nil
+}
