@@ -45,23 +45,27 @@ func ObjectValue(members ...Member) Value       { return jsonvalue.ObjectValue(m
 
 // The store contract (package store).
 type (
-	Store             = store.Store
-	BackendType       = store.BackendType
-	Naming            = store.Naming
-	Raw               = store.Raw
-	RawState          = store.RawState
-	Snapshot          = store.Snapshot
-	NamespaceSnapshot = store.NamespaceSnapshot
-	ConfigSnapshot    = store.ConfigSnapshot
-	LoadOptions       = store.LoadOptions
-	NamespaceChange   = store.NamespaceChange
-	ConfigChange      = store.ConfigChange
-	CommitOptions     = store.CommitOptions
-	Conflict          = store.Conflict
-	ConflictError     = store.ConflictError
-	UnreachableError  = store.UnreachableError
-	MalformedKeyError = store.MalformedKeyError
-	BadDataError      = store.BadDataError
+	Store               = store.Store
+	BackendType         = store.BackendType
+	Naming              = store.Naming
+	Raw                 = store.Raw
+	RawState            = store.RawState
+	Snapshot            = store.Snapshot
+	NamespaceSnapshot   = store.NamespaceSnapshot
+	ConfigSnapshot      = store.ConfigSnapshot
+	LoadOptions         = store.LoadOptions
+	NamespaceChange     = store.NamespaceChange
+	ConfigChange        = store.ConfigChange
+	CommitOptions       = store.CommitOptions
+	Conflict            = store.Conflict
+	ConflictError       = store.ConflictError
+	UnreachableError    = store.UnreachableError
+	MalformedKeyError   = store.MalformedKeyError
+	BadDataError        = store.BadDataError
+	KeyCollisionError   = store.KeyCollisionError
+	ContentionError     = store.ContentionError
+	OutcomeUnknownError = store.OutcomeUnknownError
+	ConflictKind        = store.ConflictKind
 )
 
 const (
@@ -70,6 +74,10 @@ const (
 	RawPresent    = store.RawPresent
 	RawMissing    = store.RawMissing
 	RawUnreadable = store.RawUnreadable
+
+	ConflictConfig            = store.ConflictConfig
+	ConflictNamespaceDeleted  = store.ConflictNamespaceDeleted
+	ConflictNamespaceNotEmpty = store.ConflictNamespaceNotEmpty
 )
 
 func MissingRaw() Raw         { return store.MissingRaw() }
@@ -96,6 +104,9 @@ var (
 	ErrReadOnly          = store.ErrReadOnly
 	ErrConflict          = store.ErrConflict
 	ErrBadData           = store.ErrBadData
+	ErrKeyCollision      = store.ErrKeyCollision
+	ErrContention        = store.ErrContention
+	ErrOutcomeUnknown    = store.ErrOutcomeUnknown
 )
 
 // The stores (packages redisstore and dirstore).

@@ -3,6 +3,8 @@ package confo
 import (
 	"fmt"
 	"sort"
+
+	"github.com/confo-dev/confo/confo/jsonvalue"
 )
 
 // Status is the local state of a config or namespace relative to what was
@@ -79,6 +81,17 @@ type Config struct {
 	// remoteChanged marks a clean config whose stored bytes changed at the
 	// last reload, so a UI can point it out.
 	remoteChanged bool
+	// An edit is either field edits over the base (patch; the base is an
+	// object, or missing and read as {}) or a whole new value (whole, the
+	// value in value). Field edits need not decode the base: see fields.go.
+	patch jsonvalue.Patch
+	whole bool
+	// gen counts edits, so that settling a persist tells an edit made
+	// while it was in flight from the one it wrote.
+	gen uint64
+	// merge is what persist and the conflict view know about theirs (see
+	// merge.go and conflicts.go).
+	merge mergeState
 }
 
 // NewWorkspace returns an empty workspace over a backend that names its
@@ -256,10 +269,14 @@ func (c *Config) Value(ns string) (Value, error) {
 // problem decodes the base bytes on first use and says why they are
 // unusable, or returns "" when the config has a usable value.
 func (c *Config) problem() string {
-	if c.edited || c.decoded {
+	if c.decoded {
 		return c.decodeErr
 	}
 	c.decoded = true
+	if c.edited && !c.whole {
+		c.value = c.patchedValue()
+		return ""
+	}
 	switch c.base.State {
 	case RawMissing:
 		c.decodeErr = "listed, but nothing is stored under its key"
@@ -283,15 +300,14 @@ func (c *Config) problem() string {
 // setValue replaces the local value. A value equal to the stored one makes
 // the config clean again, so undoing an edit by hand writes nothing.
 func (c *Config) setValue(v Value) {
-	c.deleted = false
-	c.remoteChanged = false
+	c.touchEdit()
 	if c.base.State == RawPresent && c.listed {
-		if base, err := Decode(c.base.Bytes); err == nil && base.Equal(v) {
-			c.value, c.decoded, c.decodeErr, c.edited, c.encoded = base, true, "", false, nil
+		if base, ok := c.baseValue(); ok && base.Equal(v) {
+			c.value, c.decoded, c.decodeErr, c.edited, c.whole, c.patch = base, true, "", false, false, jsonvalue.Patch{}
 			return
 		}
 	}
-	c.value, c.decoded, c.decodeErr, c.edited, c.encoded = v, true, "", true, nil
+	c.value, c.decoded, c.decodeErr, c.edited, c.whole, c.patch = v, true, "", true, true, jsonvalue.Patch{}
 }
 
 // Namespace returns a namespace by name, or nil.

@@ -8,13 +8,14 @@ import (
 // Patch is a list of edits of the top-level members of a JSON object: set a
 // member to a value, or delete it. Applied to a decoded object (Apply) or
 // spliced into the object's stored bytes (Splice), it changes the edited
-// members only, with the semantics of Value.WithField and
-// Value.WithoutField: a set replaces the last member of that key in place
-// or appends a new one, a delete removes every member of that key.
+// members only, and gives what the same calls of Value.WithField and
+// Value.WithoutField give: a set replaces the last member of that key in
+// place or appends a new one, a delete removes every member of that key,
+// and a set after a delete appends the member anew.
 //
-// A Patch holds at most one edit per key, in the order the keys were first
-// edited, which is the order new members are appended in. It is immutable:
-// Set, Delete and Without return a new Patch. The zero Patch changes nothing.
+// A Patch holds at most one edit per key, in the order new members are
+// appended in. It is immutable: Set, Delete and Without return a new Patch.
+// The zero Patch changes nothing.
 type Patch struct {
 	edits []Edit
 }
@@ -25,6 +26,9 @@ type Edit struct {
 	// Value is the member's new value; unused when Delete is set.
 	Value  Value
 	Delete bool
+	// Moved marks a set that followed a delete of the key: every member of
+	// that key goes, and the new one is appended.
+	Moved bool
 }
 
 // Len is the number of edited keys.
@@ -45,19 +49,33 @@ func (p Patch) index(key string) int {
 	return slices.IndexFunc(p.edits, func(e Edit) bool { return e.Key == key })
 }
 
-// Set returns p with key set to v.
-func (p Patch) Set(key string, v Value) Patch { return p.with(Edit{Key: key, Value: v}) }
-
-// Delete returns p with key deleted.
-func (p Patch) Delete(key string) Patch { return p.with(Edit{Key: key, Delete: true}) }
-
-func (p Patch) with(e Edit) Patch {
-	edits := slices.Clone(p.edits)
-	if i := p.index(e.Key); i >= 0 {
-		edits[i] = e
-	} else {
-		edits = append(edits, e)
+// Set returns p with key set to v, as WithField would set it after the
+// edits of p.
+func (p Patch) Set(key string, v Value) Patch {
+	i := p.index(key)
+	if i < 0 {
+		return Patch{edits: append(slices.Clip(p.edits), Edit{Key: key, Value: v})}
 	}
+	old := p.edits[i]
+	if old.Delete {
+		// Deleted, then set again: a new member, after the others added.
+		edits := slices.Delete(slices.Clone(p.edits), i, i+1)
+		return Patch{edits: append(edits, Edit{Key: key, Value: v, Moved: true})}
+	}
+	edits := slices.Clone(p.edits)
+	edits[i] = Edit{Key: key, Value: v, Moved: old.Moved}
+	return Patch{edits: edits}
+}
+
+// Delete returns p with key deleted, as WithoutField would delete it.
+func (p Patch) Delete(key string) Patch {
+	e := Edit{Key: key, Delete: true}
+	i := p.index(key)
+	if i < 0 {
+		return Patch{edits: append(slices.Clip(p.edits), e)}
+	}
+	edits := slices.Clone(p.edits)
+	edits[i] = e
 	return Patch{edits: edits}
 }
 
@@ -106,7 +124,7 @@ func (p Patch) Apply(v Value) (Value, error) {
 		switch {
 		case !ok:
 			members = append(members, m)
-		case e.Delete:
+		case e.Delete || e.Moved:
 		case last[m.Key] == i:
 			members = append(members, Member{Key: m.Key, Value: e.Value})
 		default:
@@ -114,7 +132,7 @@ func (p Patch) Apply(v Value) (Value, error) {
 		}
 	}
 	for _, e := range p.edits {
-		if _, present := last[e.Key]; !present && !e.Delete {
+		if _, present := last[e.Key]; (!present || e.Moved) && !e.Delete {
 			members = append(members, Member{Key: e.Key, Value: e.Value})
 		}
 	}
@@ -165,7 +183,7 @@ func Splice(doc []byte, p Patch) ([]byte, error) {
 		tail = m.valEnd
 		idx := i
 		i++
-		if edited && e.Delete {
+		if edited && (e.Delete || e.Moved) {
 			return
 		}
 		if wrote {
@@ -182,7 +200,7 @@ func Splice(doc []byte, p Patch) ([]byte, error) {
 		out = append(out, s[m.keyStart:m.valEnd]...)
 	})
 	for _, e := range p.edits {
-		if _, present := last[e.Key]; present || e.Delete {
+		if _, present := last[e.Key]; (present && !e.Moved) || e.Delete {
 			continue
 		}
 		if wrote {

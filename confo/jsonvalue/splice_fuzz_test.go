@@ -82,11 +82,51 @@ func untouched(t *testing.T, doc []byte, p Patch) []string {
 	var out []string
 	for i, m := range all {
 		e, edited := p.Lookup(m.key(s))
-		// An earlier duplicate of a set key stays as it was.
-		if edited && (e.Delete || last[m.key(s)] == i) {
+		// An earlier duplicate of a key set in place stays as it was.
+		if edited && (e.Delete || e.Moved || last[m.key(s)] == i) {
 			continue
 		}
 		out = append(out, s[m.keyStart:m.valEnd])
 	}
 	return out
+}
+
+// FuzzPatchMatchesValueEdits checks that a sequence of field edits gives
+// the same object whether it is made with WithField and WithoutField on
+// the decoded value or recorded in a Patch and applied or spliced.
+func FuzzPatchMatchesValueEdits(f *testing.F) {
+	f.Add([]byte(`{"a": 1, "b": 2, "a": 3}`), []byte{0x01, 0x82, 0x01, 0x40})
+	f.Add([]byte(`{}`), []byte{0x00, 0x81, 0x80, 0x00})
+	f.Add([]byte(`{"x": [1], "c": {}}`), []byte{0x83, 0x03, 0x42, 0xc3})
+	f.Fuzz(func(t *testing.T, doc, ops []byte) {
+		base, err := Decode(doc)
+		if err != nil || base.Kind() != Object {
+			return
+		}
+		keys := []string{"a", "b", "c", "x"}
+		v, p := base, Patch{}
+		for _, op := range ops {
+			key := keys[int(op&0x3f)%len(keys)]
+			if op&0x80 != 0 {
+				v, _ = v.WithoutField(key)
+				p = p.Delete(key)
+			} else {
+				val := IntValue(int64(op & 0x7f))
+				v, _ = v.WithField(key, val)
+				p = p.Set(key, val)
+			}
+		}
+		applied, err := p.Apply(base)
+		if err != nil || !applied.Equal(v) {
+			t.Fatalf("Apply = %s, edits give %s", Encode(applied), Encode(v))
+		}
+		out, err := Splice(doc, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spliced, err := Decode(out)
+		if err != nil || !spliced.Equal(v) {
+			t.Fatalf("Splice = %s, edits give %s", out, Encode(v))
+		}
+	})
 }
