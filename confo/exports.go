@@ -68,6 +68,10 @@ type (
 	ConflictKind        = store.ConflictKind
 )
 
+// RegistryName is the key (after the prefix) of the namespace registry in
+// the Redis layout, and a name no namespace may take.
+const RegistryName = store.RegistryName
+
 const (
 	BackendRedis  = store.BackendRedis
 	BackendDir    = store.BackendDir
