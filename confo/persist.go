@@ -40,7 +40,7 @@ type PersistResult struct {
 
 // mergeRounds bounds how often one persist merges and commits again when
 // other clients keep changing what it writes.
-const mergeRounds = 5
+const mergeRounds = 16
 
 // Persist plans, commits and settles a persist of scope.
 func Persist(ctx context.Context, s Store, w *Workspace, scope Scope, opts CommitOptions) error {
@@ -120,6 +120,8 @@ func (p *PersistPlan) Commit(ctx context.Context, s Store) PersistResult {
 		for _, n := range merged {
 			notes[n.Namespace] = mergedNotes(notes[n.Namespace], []MergeNote{n})
 		}
+		// No pause: their version, just read, is what the next round
+		// expects, and waiting would only let it age.
 		pending = retry
 	}
 }
