@@ -917,3 +917,48 @@ func TestRedisEscapeGlobAndOwningNamespace(t *testing.T) {
 		}
 	}
 }
+
+func TestRedisCommitGivesUpAfterContention(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		s := openTestRedis(t, Config{Addr: addr})
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "ns", Register: true})
+		// Another client lists a new config before every script.
+		n := 0
+		s.client.AddHook(&roundTrips{before: func(cmds []redis.Cmder) {
+			if name := cmds[0].Name(); name == "evalsha" || name == "eval" {
+				n++
+				raw.set("ns", fmt.Sprintf(`{"configurations": ["theirs%d"]}`, n))
+			}
+		}})
+		_, err := s.Commit(t.Context(), []store.NamespaceChange{{Namespace: "ns", ListAdd: []string{"mine"},
+			Configs: []store.ConfigChange{{Name: "mine", Expect: store.MissingRaw(), Write: []byte(`1`)}}}}, store.CommitOptions{})
+		var contention *store.ContentionError
+		if !errors.As(err, &contention) || !errors.Is(err, store.ErrContention) || !errors.Is(err, store.ErrConflict) {
+			t.Fatalf("commit under endless contention: %v", err)
+		}
+		if strings.Count(err.Error(), `"ns"`) != 1 {
+			t.Errorf("error repeats itself: %v", err)
+		}
+		raw.want("ns-mine", "(missing)")
+	})
+}
+
+func TestRedisCommitRegistersIntoAMissingRegistry(t *testing.T) {
+	forEachServer(t, func(t *testing.T, addr string, raw rawClient) {
+		s := openTestRedis(t, Config{Addr: addr, Prefix: "p:"})
+		raw.del("p:confo")
+		commitTestRedis(t, s, store.NamespaceChange{Namespace: "ns", Register: true, ListAdd: []string{"a"},
+			Configs: []store.ConfigChange{{Name: "a", Expect: store.MissingRaw(), Write: []byte(`1`)}}})
+		raw.want("p:confo", `{"namespaces": ["ns"]}`, "p:ns", `{"configurations": ["a"]}`, "p:ns-a", "1")
+
+		// Without Register, a missing registry means the namespace is gone.
+		raw.del("p:confo")
+		_, err := s.Commit(t.Context(), []store.NamespaceChange{{Namespace: "ns",
+			Configs: []store.ConfigChange{{Name: "a", Expect: store.PresentRaw([]byte(`1`)), Write: []byte(`2`)}}}}, store.CommitOptions{})
+		var conflict *store.ConflictError
+		if !errors.As(err, &conflict) || conflict.Conflicts[0].Kind != store.ConflictNamespaceDeleted {
+			t.Fatalf("write into an unregistered namespace: %v", err)
+		}
+		raw.want("p:ns-a", "1", "p:confo", "(missing)")
+	})
+}

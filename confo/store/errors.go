@@ -64,7 +64,7 @@ type ContentionError struct {
 }
 
 func (e *ContentionError) Error() string {
-	return fmt.Sprintf("namespace %q: other clients kept changing it during %d attempts; nothing of it was written, try again", e.Namespace, e.Attempts)
+	return fmt.Sprintf("persist namespace %q: other clients kept changing it during %d attempts; nothing of it was written, try again", e.Namespace, e.Attempts)
 }
 
 func (e *ContentionError) Unwrap() []error { return []error{ErrContention, ErrConflict} }
