@@ -153,7 +153,8 @@ func (c *Config) takeTheirField(field string, theirs FieldValue) {
 		return
 	}
 	if theirs.Present {
-		c.setField(field, theirs.Value)
+		old, found := c.baseField(field)
+		c.setField(field, theirs.Value, old, found, nil)
 		return
 	}
 	if _, ok := c.field(field); ok {

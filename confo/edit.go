@@ -139,11 +139,8 @@ func (w *Workspace) SetField(nsName, name, field string, v Value) error {
 			return fmt.Errorf("set field %q of config %q in namespace %q: %w (it is a %s)", field, name, nsName, err, c.value.Kind())
 		}
 		c.setValue(next)
-	} else {
-		if err := c.fieldEditable(nsName); err != nil {
-			return fmt.Errorf("set field %q: %w", field, err)
-		}
-		c.setField(field, v)
+	} else if err := c.setFieldChecked(nsName, field, v); err != nil {
+		return fmt.Errorf("set field %q: %w", field, err)
 	}
 	w.namespaces[nsName].touch()
 	return nil

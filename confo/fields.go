@@ -121,20 +121,45 @@ func (c *Config) baseField(key string) (Value, bool) {
 	return v, ok && err == nil
 }
 
-// setField records an edit of one field; the config must be fieldEditable
-// and not in whole mode. Setting a field back to its stored value drops the
-// edit, so undoing an edit by hand writes nothing.
-func (c *Config) setField(key string, v Value) {
-	e, has := c.patch.Lookup(key)
-	revert := false
-	if !has || !e.Delete && !e.Moved {
-		if old, ok := c.baseField(key); ok && old.Equal(v) {
-			revert = true
+// setFieldChecked checks that the config takes field edits and records
+// one. Over stored bytes that is one scan, which checks them, finds the
+// field's stored value (to tell an edit back to it) and remembers where it
+// is, so that persisting writes the new value in without another scan.
+func (c *Config) setFieldChecked(ns, key string, v Value) error {
+	if c.edited || c.decoded || c.base.State != RawPresent || len(c.base.Bytes) == 0 {
+		if err := c.fieldEditable(ns); err != nil {
+			return err
+		}
+		if !c.edited || !c.whole && c.base.State != RawPresent {
+			old, found := c.baseField(key)
+			c.setField(key, v, old, found, nil)
+			return nil
 		}
 	}
+	old, found, at, err := jsonvalue.Locate(c.base.Bytes, key)
+	if err != nil {
+		if perr := c.fieldEditable(ns); perr != nil {
+			return perr
+		}
+		return err
+	}
+	c.setField(key, v, old, found, &at)
+	return nil
+}
+
+// setField records an edit of one field whose stored value is old (when
+// found); the config must take field edits and not be in whole mode.
+// Setting a field back to its stored value drops the edit, so undoing an
+// edit by hand writes nothing.
+func (c *Config) setField(key string, v, old Value, found bool, at *jsonvalue.Location) {
+	e, has := c.patch.Lookup(key)
+	revert := (!has || !e.Delete && !e.Moved) && found && old.Equal(v)
 	c.editPatch(func(p jsonvalue.Patch) jsonvalue.Patch {
-		if revert {
+		switch {
+		case revert:
 			return p.Without(key)
+		case at != nil:
+			return p.SetAt(key, v, *at)
 		}
 		return p.Set(key, v)
 	}, func(cur Value) (Value, error) { return cur.WithField(key, v) })

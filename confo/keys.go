@@ -98,9 +98,12 @@ func (k *keyIndex) check(it item) error {
 	return nil
 }
 
-// sharer returns a live item other than it with its key.
+// sharer returns a live item other than it with its key. A config can
+// only share its key when two namespaces are related (see mayShareKeys),
+// which is rare, so that case alone builds and reads the index; a new
+// namespace is always checked, as it may be the one making such a pair.
 func (k *keyIndex) sharer(it item) (item, bool) {
-	if k.naming == nil {
+	if k.naming == nil || it.cfg != "" && !k.mayShareKeys() {
 		return item{}, false
 	}
 	if k.byKey == nil {

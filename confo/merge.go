@@ -228,9 +228,10 @@ func (m MergeNote) String() string {
 
 // mergeChange rewrites a namespace change after its commit reported
 // conflicts: each conflicting config is merged with theirs and expected to
-// hold theirs. It returns the rewritten change and what was merged, or the
-// conflicts that do not merge.
-func mergeChange(change NamespaceChange, conflicts []Conflict, ours map[item]ourSide) (NamespaceChange, []MergeNote, []Conflict) {
+// hold theirs; ours is the local side of each config, in order. It returns
+// the rewritten change (its configs in the same order) and what was
+// merged, or the conflicts that do not merge.
+func mergeChange(change NamespaceChange, conflicts []Conflict, ours []ourSide) (NamespaceChange, []MergeNote, []Conflict) {
 	byName := map[string]Conflict{}
 	var final []Conflict
 	for _, cf := range conflicts {
@@ -248,11 +249,11 @@ func mergeChange(change NamespaceChange, conflicts []Conflict, ours map[item]our
 		if !ok {
 			continue
 		}
-		o, planned := ours[item{change.Namespace, cc.Name}]
-		if !planned {
+		if i >= len(ours) {
 			final = append(final, cf)
 			continue
 		}
+		o := ours[i]
 		a := analyse(cc.Expect, o, cf.Theirs)
 		if !a.mergeable() {
 			final = append(final, cf)

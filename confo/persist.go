@@ -19,8 +19,9 @@ type PersistPlan struct {
 	Scope   Scope
 	Changes []NamespaceChange
 	Options CommitOptions
-	// ours is the local side of every config in Changes, for merging.
-	ours map[item]ourSide
+	// ours is the local side of every config in Changes, for merging: per
+	// namespace, in the order of its change's Configs.
+	ours map[string][]ourSide
 }
 
 // PersistResult is the outcome of committing a plan.
@@ -163,7 +164,7 @@ func (p *PersistPlan) merge(pending []NamespaceChange, conflicts []Conflict) (re
 		if len(found) == 0 {
 			continue
 		}
-		merged, n, unmerged := mergeChange(ch, found, p.ours)
+		merged, n, unmerged := mergeChange(ch, found, p.ours[ch.Namespace])
 		if len(unmerged) > 0 {
 			rest = append(rest, found...)
 			continue
@@ -214,7 +215,7 @@ func (w *Workspace) Changes(scope Scope) ([]NamespaceChange, error) {
 	return changes, err
 }
 
-func (w *Workspace) changes(scope Scope) ([]NamespaceChange, map[item]ourSide, error) {
+func (w *Workspace) changes(scope Scope) ([]NamespaceChange, map[string][]ourSide, error) {
 	var names []string
 	if scope.Namespace == "" {
 		names = w.NamespaceNames()
@@ -225,7 +226,7 @@ func (w *Workspace) changes(scope Scope) ([]NamespaceChange, map[item]ourSide, e
 		names = []string{scope.Namespace}
 	}
 	var out []NamespaceChange
-	ours := map[item]ourSide{}
+	ours := map[string][]ourSide{}
 	for _, name := range names {
 		ns := w.namespaces[name]
 		if ns.problem != "" && ns.DirtyCount() > 0 {
@@ -234,22 +235,24 @@ func (w *Workspace) changes(scope Scope) ([]NamespaceChange, map[item]ourSide, e
 		if scope.Config != "" && ns.configs[scope.Config] == nil {
 			return nil, nil, fmt.Errorf("config %q in namespace %q: %w", scope.Config, name, ErrConfigNotFound)
 		}
-		change, err := ns.changes(scope.Config, ours)
+		change, sides, err := ns.changes(scope.Config)
 		if err != nil {
 			return nil, nil, err
 		}
 		if !change.Empty() {
 			out = append(out, change)
+			ours[name] = sides
 		}
 	}
 	return out, ours, nil
 }
 
-func (n *Namespace) changes(only string, ours map[item]ourSide) (NamespaceChange, error) {
+func (n *Namespace) changes(only string) (NamespaceChange, []ourSide, error) {
 	change := NamespaceChange{Namespace: n.name}
+	var ours []ourSide
 	if n.deleted {
 		if !n.stored {
-			return change, nil
+			return change, nil, nil
 		}
 		change.Unregister = only == ""
 	} else if !n.stored {
@@ -268,39 +271,39 @@ func (n *Namespace) changes(only string, ours map[item]ourSide) (NamespaceChange
 			_, shared := n.ws.keys.sharer(it)
 			if c.base.State != RawMissing && !shared {
 				change.Configs = append(change.Configs, ConfigChange{Name: name, Expect: c.base})
-				ours[it] = c.ourSide()
+				ours = append(ours, c.ourSide())
 			}
 			if c.listed {
 				change.ListRemove = append(change.ListRemove, name)
 			}
 		case c.edited:
 			if err := n.ws.keys.check(it); err != nil {
-				return change, err
+				return change, nil, err
 			}
 			change.Configs = append(change.Configs, ConfigChange{Name: name, Expect: c.base, Write: c.written()})
-			ours[it] = c.ourSide()
+			ours = append(ours, c.ourSide())
 			if !c.listed {
 				change.ListAdd = append(change.ListAdd, name)
 			}
 		case !c.listed:
 			if err := n.ws.keys.check(it); err != nil {
-				return change, err
+				return change, nil, err
 			}
 			change.ListAdd = append(change.ListAdd, name)
 		}
 	}
 	if !change.Empty() {
 		if err := n.ws.keys.check(item{ns: n.name}); err != nil {
-			return change, err
+			return change, nil, err
 		}
 	}
-	return change, nil
+	return change, ours, nil
 }
 
 // markPersisted records that the namespaces in written now hold what
 // changes wrote to them. A config edited since the plan was made (its
 // generation moved on) keeps its edits over the new base.
-func (w *Workspace) markPersisted(changes []NamespaceChange, written []string, ours map[item]ourSide) {
+func (w *Workspace) markPersisted(changes []NamespaceChange, written []string, ours map[string][]ourSide) {
 	for _, change := range changes {
 		if !slices.Contains(written, change.Namespace) {
 			continue
@@ -317,13 +320,13 @@ func (w *Workspace) markPersisted(changes []NamespaceChange, written []string, o
 			ns.stored = true
 		}
 		ns.touch()
-		for _, cc := range change.Configs {
+		sides := ours[change.Namespace]
+		for i, cc := range change.Configs {
 			c := ns.configs[cc.Name]
 			if c == nil {
 				continue
 			}
-			o, planned := ours[item{change.Namespace, cc.Name}]
-			current := !planned || o.gen == c.gen
+			current := i >= len(sides) || sides[i].gen == c.gen
 			if cc.Write == nil {
 				if c.deleted {
 					ns.removeConfig(cc.Name)

@@ -372,39 +372,42 @@ func scanNumber(s string, i int) (int, *SyntaxError) {
 			return i + len("Infinity"), nil
 		}
 	}
-	digits := func(what string) *SyntaxError {
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			return &SyntaxError{Offset: i, Msg: "expected digit " + what}
-		}
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		return nil
-	}
 	if i < len(s) && s[i] == '0' {
 		i++
 		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
 			return 0, &SyntaxError{Offset: i, Msg: "leading zeros are not allowed in numbers"}
 		}
-	} else if err := digits("in number"); err != nil {
-		return 0, err
+	} else if j := skipDigits(s, i); j == i {
+		return 0, &SyntaxError{Offset: i, Msg: "expected digit in number"}
+	} else {
+		i = j
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		if err := digits("after decimal point"); err != nil {
-			return 0, err
+		j := skipDigits(s, i+1)
+		if j == i+1 {
+			return 0, &SyntaxError{Offset: j, Msg: "expected digit after decimal point"}
 		}
+		i = j
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
 		i++
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		if err := digits("in exponent"); err != nil {
-			return 0, err
+		j := skipDigits(s, i)
+		if j == i {
+			return 0, &SyntaxError{Offset: j, Msg: "expected digit in exponent"}
 		}
+		i = j
 	}
 	return i, nil
+}
+
+func skipDigits(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 func validNumber(lit string) bool {

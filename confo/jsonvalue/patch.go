@@ -29,6 +29,8 @@ type Edit struct {
 	// Moved marks a set that followed a delete of the key: every member of
 	// that key goes, and the new one is appended.
 	Moved bool
+	// at is where Locate found the key, when the edit was made with SetAt.
+	at *Location
 }
 
 // Len is the number of edited keys.
@@ -51,10 +53,16 @@ func (p Patch) index(key string) int {
 
 // Set returns p with key set to v, as WithField would set it after the
 // edits of p.
-func (p Patch) Set(key string, v Value) Patch {
+func (p Patch) Set(key string, v Value) Patch { return p.set(key, v, nil) }
+
+// SetAt is Set with where Locate found key in the document the patch will
+// be spliced into: a patch of such sets is spliced without a scan.
+func (p Patch) SetAt(key string, v Value, at Location) Patch { return p.set(key, v, &at) }
+
+func (p Patch) set(key string, v Value, at *Location) Patch {
 	i := p.index(key)
 	if i < 0 {
-		return Patch{edits: append(slices.Clip(p.edits), Edit{Key: key, Value: v})}
+		return Patch{edits: append(slices.Clip(p.edits), Edit{Key: key, Value: v, at: at})}
 	}
 	old := p.edits[i]
 	if old.Delete {
@@ -62,8 +70,11 @@ func (p Patch) Set(key string, v Value) Patch {
 		edits := slices.Delete(slices.Clone(p.edits), i, i+1)
 		return Patch{edits: append(edits, Edit{Key: key, Value: v, Moved: true})}
 	}
+	if old.Moved {
+		at = nil
+	}
 	edits := slices.Clone(p.edits)
-	edits[i] = Edit{Key: key, Value: v, Moved: old.Moved}
+	edits[i] = Edit{Key: key, Value: v, Moved: old.Moved, at: at}
 	return Patch{edits: edits}
 }
 
@@ -88,18 +99,32 @@ func (p Patch) Without(key string) Patch {
 	return Patch{edits: slices.Delete(slices.Clone(p.edits), i, i+1)}
 }
 
-// byKey indexes the edits; small patches, the usual case, are searched.
-func (p Patch) byKey() func(string) (Edit, bool) {
+// finder returns the index of the edit of a key, or -1. Small patches, the
+// usual case, are searched; large ones indexed once.
+func (p Patch) finder() func(string) int {
 	if len(p.edits) <= 8 {
-		return p.Lookup
+		return p.index
 	}
-	m := make(map[string]Edit, len(p.edits))
-	for _, e := range p.edits {
-		m[e.Key] = e
+	m := make(map[string]int, len(p.edits))
+	for i, e := range p.edits {
+		m[e.Key] = i
 	}
+	return func(k string) int {
+		if i, ok := m[k]; ok {
+			return i
+		}
+		return -1
+	}
+}
+
+// byKey is finder returning the edit itself.
+func (p Patch) byKey() func(string) (Edit, bool) {
+	find := p.finder()
 	return func(k string) (Edit, bool) {
-		e, ok := m[k]
-		return e, ok
+		if i := find(k); i >= 0 {
+			return p.edits[i], true
+		}
+		return Edit{}, false
 	}
 }
 
@@ -146,15 +171,29 @@ func (p Patch) Apply(v Value) (Value, error) {
 // fails as Decode would on a doc that is not JSON, and with ErrNotObject on
 // one that is not an object.
 func Splice(doc []byte, p Patch) ([]byte, error) {
+	if out, ok := spliceLocated(doc, p); ok {
+		return out, nil
+	}
 	s := bytesView(doc)
-	lookup := p.byKey()
-	// First pass: check the document and find the last member of each
-	// edited key, which is the one a set replaces.
-	last := map[string]int{}
+	find := p.finder()
+	// The first pass checks the document, finds the last member of each
+	// edited key (the one a set replaces) and keeps the members of a small
+	// object; a large one is scanned a second time instead.
+	var small [32]span
+	spans := small[:0]
+	last := make([]int, len(p.edits))
+	for i := range last {
+		last[i] = -1
+	}
 	n := 0
 	open, close, err := scanObject(s, func(m span) {
-		if _, ok := lookup(m.key(s)); ok {
-			last[m.key(s)] = n
+		if e := find(m.key(s)); e >= 0 {
+			last[e] = n
+		}
+		if spans != nil && len(spans) < cap(spans) {
+			spans = append(spans, m)
+		} else {
+			spans = nil
 		}
 		n++
 	})
@@ -166,24 +205,22 @@ func Splice(doc []byte, p Patch) ([]byte, error) {
 	}
 	out := make([]byte, 0, len(doc)+64)
 	out = append(out, s[:open+1]...)
-	// Second pass: copy each member with its lead, or its replacement, or
-	// nothing. The first member written takes the first member's lead (the
-	// space after '{'), since its own lead may hold a ','.
+	// Each member is copied with its lead, or replaced, or left out. The
+	// first member written takes the first member's lead (the space after
+	// '{'), since its own lead may hold a ','.
 	var firstLead string
 	tail := open + 1
 	wrote := false
 	i := 0
-	sc := scanner{s: s, pos: open}
-	sc.members(1, func(m span) {
+	emit := func(m span) {
 		if i == 0 {
 			firstLead = s[m.lead:m.keyStart]
 		}
-		key := m.key(s)
-		e, edited := lookup(key)
-		tail = m.valEnd
 		idx := i
 		i++
-		if edited && (e.Delete || e.Moved) {
+		tail = m.valEnd
+		ei := find(m.key(s))
+		if ei >= 0 && (p.edits[ei].Delete || p.edits[ei].Moved) {
 			return
 		}
 		if wrote {
@@ -192,15 +229,23 @@ func Splice(doc []byte, p Patch) ([]byte, error) {
 			out = append(out, firstLead...)
 		}
 		wrote = true
-		if edited && last[key] == idx {
+		if ei >= 0 && last[ei] == idx {
 			out = append(out, s[m.keyStart:m.valStart]...)
-			out = AppendEncode(out, e.Value)
+			out = AppendEncode(out, p.edits[ei].Value)
 			return
 		}
 		out = append(out, s[m.keyStart:m.valEnd]...)
-	})
-	for _, e := range p.edits {
-		if _, present := last[e.Key]; (present && !e.Moved) || e.Delete {
+	}
+	if spans != nil || n == 0 {
+		for _, m := range spans {
+			emit(m)
+		}
+	} else {
+		sc := scanner{s: s, pos: open}
+		sc.members(1, emit)
+	}
+	for ei, e := range p.edits {
+		if last[ei] >= 0 && !e.Moved || e.Delete {
 			continue
 		}
 		if wrote {
@@ -213,6 +258,44 @@ func Splice(doc []byte, p Patch) ([]byte, error) {
 	}
 	out = append(out, s[tail:close]...)
 	return append(out, s[close:]...), nil
+}
+
+// spliceLocated splices a patch of sets that all carry where Locate found
+// their key in doc: the document is copied around the edited values, not
+// scanned (Locate checked it). ok is false for any other patch.
+func spliceLocated(doc []byte, p Patch) ([]byte, bool) {
+	if len(p.edits) == 0 {
+		return nil, false
+	}
+	for _, e := range p.edits {
+		if e.Delete || e.Moved || !e.at.of(doc) {
+			return nil, false
+		}
+	}
+	edits := slices.Clone(p.edits)
+	// In document order. New members all go after the last member (no
+	// value starts there), in the order of the patch.
+	slices.SortStableFunc(edits, func(a, b Edit) int { return a.at.start - b.at.start })
+	out := make([]byte, 0, len(doc)+64)
+	cursor := 0
+	comma := false
+	for _, e := range edits {
+		out = append(out, doc[cursor:e.at.start]...)
+		cursor = e.at.start
+		if e.at.end >= 0 {
+			out = AppendEncode(out, e.Value)
+			cursor = e.at.end
+			continue
+		}
+		if e.at.comma || comma {
+			out = append(out, ", "...)
+		}
+		comma = true
+		out = appendString(out, e.Key)
+		out = append(out, ": "...)
+		out = AppendEncode(out, e.Value)
+	}
+	return append(out, doc[cursor:]...), true
 }
 
 // Diff returns the patch that turns the object base into the object v, by

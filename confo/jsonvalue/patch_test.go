@@ -2,6 +2,7 @@ package jsonvalue_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -117,6 +118,39 @@ func TestValidAndObjectKindAgreeWithDecode(t *testing.T) {
 		_, err := jsonvalue.Decode([]byte(s))
 		if got := jsonvalue.Valid([]byte(s)); got != (err == nil) {
 			t.Errorf("Valid(%q) = %v, Decode error %v", s, got, err)
+		}
+	}
+}
+
+// BenchmarkSplice edits one field of a ~300-byte config, the unit of a
+// persist of 10k edited configs.
+func BenchmarkSplice(b *testing.B) {
+	doc := []byte(benchConfig)
+	p := jsonvalue.Patch{}.Set("user", jsonvalue.StringValue("svc_edit"))
+	b.SetBytes(int64(len(doc)))
+	for range b.N {
+		if _, err := jsonvalue.Splice(doc, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLocateHuge finds one field of an object of 2.5M fields (~50 MB):
+// what setting one field of such a config costs before it is persisted.
+func BenchmarkLocateHuge(b *testing.B) {
+	doc := []byte{'{'}
+	for i := range 2_500_000 {
+		if i > 0 {
+			doc = append(doc, ", "...)
+		}
+		doc = fmt.Appendf(doc, `"field%07d": %d`, i, i)
+	}
+	doc = append(doc, '}')
+	b.SetBytes(int64(len(doc)))
+	b.ResetTimer()
+	for range b.N {
+		if _, ok, _, err := jsonvalue.Locate(doc, "field1234567"); err != nil || !ok {
+			b.Fatal(ok, err)
 		}
 	}
 }

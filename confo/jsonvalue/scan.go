@@ -19,9 +19,11 @@ func bytesView(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(
 
 // span is one member of an object: lead is where the text before its key
 // starts (the ',' and spaces, or the spaces after '{' for the first), key
-// is its quoted key and val its value.
+// is its quoted key and val its value; escaped says the key holds a
+// backslash.
 type span struct {
 	lead, keyStart, keyEnd, valStart, valEnd int
+	escaped                                  bool
 }
 
 // rawKey is the key's text between its quotes, escapes still in place.
@@ -31,7 +33,7 @@ func (m span) rawKey(s string) string { return s[m.keyStart+1 : m.keyEnd-1] }
 // it holds a backslash.
 func (m span) key(s string) string {
 	raw := m.rawKey(s)
-	if strings.IndexByte(raw, '\\') < 0 {
+	if !m.escaped {
 		return raw
 	}
 	k, _ := decodeText(s[m.keyStart:m.keyEnd]) // validated by the scan
@@ -42,6 +44,8 @@ func (m span) key(s string) string {
 type scanner struct {
 	s   string
 	pos int
+	// escaped: the last string scanned held a backslash.
+	escaped bool
 }
 
 func (sc *scanner) fail(msg string) *SyntaxError {
@@ -161,7 +165,7 @@ func (sc *scanner) members(depth int, each func(span)) (int, error) {
 		if err := sc.str(); err != nil {
 			return 0, err
 		}
-		m.keyEnd = sc.pos
+		m.keyEnd, m.escaped = sc.pos, sc.escaped
 		sc.skipSpace()
 		if sc.pos >= len(sc.s) || sc.s[sc.pos] != ':' {
 			return 0, sc.fail("expected ':' after object key")
@@ -198,6 +202,7 @@ func (sc *scanner) str() error {
 	s := sc.s
 	start := sc.pos
 	i := start + 1
+	sc.escaped = false
 	for {
 		for i < len(s) && plainInString[s[i]] {
 			i++
@@ -222,6 +227,7 @@ func (sc *scanner) str() error {
 			continue
 		}
 		// A backslash.
+		sc.escaped = true
 		if i+1 >= len(s) {
 			return &SyntaxError{Offset: start, Msg: "unterminated string"}
 		}
@@ -296,18 +302,56 @@ func ObjectKind(data []byte) error {
 // ObjectField returns the value of the member called key in the JSON object
 // data (the last one, as Value.Field does) without decoding the others.
 func ObjectField(data []byte, key string) (Value, bool, error) {
+	v, ok, _, err := Locate(data, key)
+	return v, ok, err
+}
+
+// Location is where one key's value sits in an object document, as Locate
+// found it: Patch.SetAt keeps it so that Splice can write the new value in
+// without scanning the document again.
+type Location struct {
+	// doc identifies the bytes it was found in (their first byte and
+	// length): stored configs are never changed in place, so the same
+	// slice means the same bytes.
+	doc *byte
+	n   int
+	// start, end: the last member's value; when the key is absent, start
+	// is where a new member goes (after the last member, or after '{')
+	// and end is -1.
+	start, end int
+	// comma: a new member needs ", " before it.
+	comma bool
+}
+
+func (l *Location) of(doc []byte) bool {
+	return l != nil && l.n == len(doc) && len(doc) > 0 && l.doc == &doc[0]
+}
+
+// Locate is ObjectField that also says where the value is, or where a
+// member of that key would be added.
+func Locate(data []byte, key string) (Value, bool, Location, error) {
 	s := bytesView(data)
-	last := -1
 	var found span
-	_, _, err := scanObject(s, func(m span) {
-		if m.key(s) == key {
+	last, members, lastEnd := -1, 0, -1
+	open, _, err := scanObject(s, func(m span) {
+		if raw := s[m.keyStart+1 : m.keyEnd-1]; raw == key && !m.escaped || m.escaped && m.key(s) == key {
 			found, last = m, m.valStart
 		}
+		members++
+		lastEnd = m.valEnd
 	})
-	if err != nil || last < 0 {
-		return Value{}, false, err
+	if err != nil {
+		return Value{}, false, Location{}, err
 	}
+	loc := Location{doc: &data[0], n: len(data), start: open + 1, end: -1}
+	if members > 0 {
+		loc.start, loc.comma = lastEnd, true
+	}
+	if last < 0 {
+		return Value{}, false, loc, nil
+	}
+	loc.start, loc.end = found.valStart, found.valEnd
 	// Copied: the Value's strings must not point into data.
 	v, err := decodeText(strings.Clone(s[found.valStart:found.valEnd]))
-	return v, err == nil, err
+	return v, err == nil, loc, err
 }

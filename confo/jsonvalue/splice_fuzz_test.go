@@ -64,6 +64,26 @@ func FuzzSplice(f *testing.F) {
 		if again, err := Splice(doc, Patch{}); err != nil || string(again) != string(doc) {
 			t.Fatalf("an empty patch changed %q to %q (%v)", doc, again, err)
 		}
+		// Sets located with Locate splice without a scan, to the same bytes.
+		var located Patch
+		for e := range p.Edits() {
+			if e.Delete || e.Moved {
+				return
+			}
+			_, _, at, err := Locate(doc, e.Key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			located = located.SetAt(e.Key, e.Value, at)
+		}
+		if fast, ok := spliceLocated(doc, located); !ok || string(fast) != string(out) {
+			t.Fatalf("located splice of %q = %q (%v), scanning splice %q", doc, fast, ok, out)
+		}
+		// A location found in other bytes is not used.
+		other := append([]byte(nil), doc...)
+		if _, ok := spliceLocated(other, located); ok {
+			t.Fatal("a location was used on other bytes")
+		}
 	})
 }
 

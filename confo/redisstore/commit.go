@@ -14,8 +14,9 @@ import (
 // A namespace commit reads the namespace's list and the registry, decides
 // in Go what to write (the merged list, the registry, which configs), and
 // then writes it in one step that first checks that every key still holds
-// what was read or loaded: commit_single.go does that with one Lua script
-// on a single server (or a Sentinel-managed master). What is decided here
+// what was read or loaded. On a single server (or a Sentinel-managed
+// master) that step is one Lua script (commit_single.go), or for a few
+// configs WATCH and MULTI/EXEC (commit_watch.go). What is decided here
 // holds for any such step:
 //
 //   - every config written is listed in its namespace and the namespace is
@@ -32,7 +33,10 @@ func (s *Store) Commit(ctx context.Context, changes []store.NamespaceChange, opt
 		return nil, fmt.Errorf("redis %s: %w", s.cfg, store.ErrReadOnly)
 	}
 	return store.CommitEach(ctx, changes, func(change store.NamespaceChange) ([]store.Conflict, error) {
-		return s.commitSingle(ctx, change, opts)
+		if len(change.Configs) <= watchLimit {
+			return s.commitWatched(ctx, change, opts)
+		}
+		return s.commitScripted(ctx, change, opts)
 	})
 }
 
@@ -57,6 +61,12 @@ func (s *Store) readRaws(ctx context.Context, keys []string) ([]store.Raw, error
 	if err := pipelineError(executed); err != nil {
 		return nil, err
 	}
+	return rawsOf(ctx, s.client, keys, gets)
+}
+
+// rawsOf turns the answers to GETs of keys into what the keys hold, asking
+// the TYPE of those that are not strings.
+func rawsOf(ctx context.Context, c redis.Cmdable, keys []string, gets []*redis.StringCmd) ([]store.Raw, error) {
 	out := make([]store.Raw, len(keys))
 	for i, cmd := range gets {
 		data, err := cmd.Bytes()
@@ -67,7 +77,7 @@ func (s *Store) readRaws(ctx context.Context, keys []string) ([]store.Raw, error
 			out[i] = store.MissingRaw()
 		default:
 			// WRONGTYPE, the only error pipelineError let through.
-			typ, terr := s.client.Type(ctx, keys[i]).Result()
+			typ, terr := c.Type(ctx, keys[i]).Result()
 			if terr != nil {
 				return nil, terr
 			}
@@ -85,16 +95,9 @@ func (s *Store) readCurrent(ctx context.Context, change store.NamespaceChange) (
 	if err != nil {
 		return nil, err
 	}
-	cur := &current{list: raws[0], registry: raws[1]}
-	switch cur.registry.State {
-	case store.RawPresent:
-		names, reason := decodeList(cur.registry.Bytes, "namespaces")
-		if reason != "" {
-			return nil, &store.MalformedKeyError{Key: s.registryKey(), Reason: reason}
-		}
-		cur.registered = names
-	case store.RawUnreadable:
-		return nil, &store.MalformedKeyError{Key: s.registryKey(), Reason: notAString(cur.registry.Type)}
+	cur, err := s.currentOf(raws[0], raws[1])
+	if err != nil {
+		return nil, err
 	}
 	others := neighbours(change, cur.registered)
 	if len(others) == 0 {
@@ -104,23 +107,44 @@ func (s *Store) readCurrent(ctx context.Context, change store.NamespaceChange) (
 	for i, ns := range others {
 		keys[i] = s.listKey(ns)
 	}
-	raws, err = s.readRaws(ctx, keys)
-	if err != nil {
+	if raws, err = s.readRaws(ctx, keys); err != nil {
 		return nil, err
 	}
-	cur.others = make(map[string]store.Raw, len(others))
-	for i, ns := range others {
-		cur.others[ns] = raws[i]
+	cur.setOthers(others, raws)
+	return cur, nil
+}
+
+// currentOf reads the registry's names.
+func (s *Store) currentOf(list, registry store.Raw) (*current, error) {
+	cur := &current{list: list, registry: registry}
+	switch registry.State {
+	case store.RawPresent:
+		names, reason := decodeList(registry.Bytes, "namespaces")
+		if reason != "" {
+			return nil, &store.MalformedKeyError{Key: s.registryKey(), Reason: reason}
+		}
+		cur.registered = names
+	case store.RawUnreadable:
+		return nil, &store.MalformedKeyError{Key: s.registryKey(), Reason: notAString(registry.Type)}
 	}
 	return cur, nil
+}
+
+func (cur *current) setOthers(names []string, lists []store.Raw) {
+	cur.others = make(map[string]store.Raw, len(names))
+	for i, ns := range names {
+		cur.others[ns] = lists[i]
+	}
 }
 
 // writtenKeys lists the keys (without the prefix) a change creates or
 // writes, each with the item it belongs to: configs written or listed and,
 // when registering, the namespace's list.
 func writtenKeys(change store.NamespaceChange) (keys, items []string) {
+	seen := map[string]bool{}
 	add := func(key, it string) {
-		if !slices.Contains(keys, key) {
+		if !seen[key] {
+			seen[key] = true
 			keys, items = append(keys, key), append(items, it)
 		}
 	}
@@ -142,8 +166,13 @@ func configItem(ns, cfg string) string { return fmt.Sprintf("config %q in namesp
 
 // neighbours lists the registered namespaces, other than the change's own,
 // whose configs could have a key the change writes: those a key begins
-// with, followed by "-".
+// with, followed by "-". Such a namespace either begins the change's own
+// name ("a" for "a-b") or begins with it ("a-b" for "a"); when the registry
+// holds neither, which is the usual case, no key needs a look.
 func neighbours(change store.NamespaceChange, registered []string) []string {
+	if !hasRelatives(change.Namespace, registered) {
+		return nil
+	}
 	var out []string
 	keys, _ := writtenKeys(change)
 	for _, key := range keys {
@@ -160,6 +189,18 @@ func neighbours(change store.NamespaceChange, registered []string) []string {
 	return out
 }
 
+// hasRelatives reports whether a registered namespace other than ns begins
+// ns at a "-" or begins with ns followed by "-".
+func hasRelatives(ns string, registered []string) bool {
+	for p := strings.IndexByte(ns, '-'); p >= 0; p = nextDash(ns, p) {
+		if _, ok := slices.BinarySearch(registered, ns[:p]); ok {
+			return true
+		}
+	}
+	i, _ := slices.BinarySearch(registered, ns+"-")
+	return i < len(registered) && strings.HasPrefix(registered[i], ns+"-")
+}
+
 func nextDash(s string, p int) int {
 	next := strings.IndexByte(s[p+1:], '-')
 	if next < 0 {
@@ -172,6 +213,9 @@ func nextDash(s string, p int) int {
 // registered namespace uses: its list ("b" in "a" and the namespace "a-b")
 // or one of its listed configs ("b-c" in "a" and "c" in "a-b").
 func (s *Store) checkKeyClashes(change store.NamespaceChange, cur *current) error {
+	if !hasRelatives(change.Namespace, cur.registered) {
+		return nil
+	}
 	keys, items := writtenKeys(change)
 	for i, key := range keys {
 		if key != change.Namespace {
@@ -263,28 +307,50 @@ func (s *Store) mergeList(change store.NamespaceChange, list store.Raw) (merged,
 	case store.RawUnreadable:
 		return nil, nil, &store.MalformedKeyError{Key: s.listKey(change.Namespace), Reason: notAString(list.Type)}
 	}
+	drop := make(map[string]bool, len(change.ListRemove))
+	for _, name := range change.ListRemove {
+		drop[name] = true
+	}
+	// Only names the list lacks are added: editing listed configs, the
+	// common case, leaves the list as it is without sorting it again.
 	merged = slices.Clone(current)
-	merged = append(merged, change.ListAdd...)
-	for _, c := range change.Configs {
-		if c.Write != nil {
-			merged = append(merged, c.Name)
+	added := false
+	add := func(name string) {
+		if _, ok := slices.BinarySearch(current, name); !ok {
+			merged, added = append(merged, name), true
 		}
 	}
-	merged = slices.DeleteFunc(merged, func(n string) bool {
-		return slices.Contains(change.ListRemove, n) ||
-			slices.ContainsFunc(change.Configs, func(c store.ConfigChange) bool { return c.Name == n && c.Write == nil })
-	})
-	slices.Sort(merged)
-	return slices.Compact(merged), current, nil
+	for _, name := range change.ListAdd {
+		add(name)
+	}
+	for _, c := range change.Configs {
+		if c.Write != nil {
+			add(c.Name)
+		} else {
+			drop[c.Name] = true
+		}
+	}
+	if len(drop) > 0 {
+		merged = slices.DeleteFunc(merged, func(n string) bool { return drop[n] })
+	}
+	if added {
+		slices.Sort(merged)
+		merged = slices.Compact(merged)
+	}
+	return merged, current, nil
 }
 
 // unlisted reports the configs the change writes as listed ones that the
 // current list no longer names: another client deleted them, as far as
 // confo can tell, and writing them would bring them back unasked.
 func unlisted(change store.NamespaceChange, current []string) []store.Conflict {
+	adding := make(map[string]bool, len(change.ListAdd))
+	for _, name := range change.ListAdd {
+		adding[name] = true
+	}
 	var out []store.Conflict
 	for _, c := range change.Configs {
-		if c.Write == nil || c.Expect.State == store.RawMissing || slices.Contains(change.ListAdd, c.Name) {
+		if c.Write == nil || c.Expect.State == store.RawMissing || adding[c.Name] {
 			continue
 		}
 		if _, ok := slices.BinarySearch(current, c.Name); ok {

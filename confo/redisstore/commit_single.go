@@ -39,7 +39,7 @@ var casScript = redis.NewScript(casSource)
 // up as a conflict on the first attempt.
 const commitAttempts = 8
 
-func (s *Store) commitSingle(ctx context.Context, change store.NamespaceChange, opts store.CommitOptions) ([]store.Conflict, error) {
+func (s *Store) commitScripted(ctx context.Context, change store.NamespaceChange, opts store.CommitOptions) ([]store.Conflict, error) {
 	for attempt := 1; attempt <= commitAttempts; attempt++ {
 		if attempt > 1 {
 			if err := backoff(ctx, attempt); err != nil {
@@ -54,11 +54,11 @@ func (s *Store) commitSingle(ctx context.Context, change store.NamespaceChange, 
 		if err != nil || len(w.conflicts) > 0 {
 			return w.conflicts, err
 		}
-		keys, args := s.scriptArgs(change, cur, w, opts)
-		if !hasWrites(args) {
+		call := s.scriptArgs(change, cur, w, opts)
+		if !call.writes {
 			return nil, nil // registering what is registered and listed already
 		}
-		reply, err := s.runCAS(ctx, keys, args)
+		reply, err := s.runCAS(ctx, call.keys, call.args)
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +68,7 @@ func (s *Store) commitSingle(ctx context.Context, change store.NamespaceChange, 
 		case "retry":
 			continue
 		case "conflict":
-			return s.scriptConflicts(change, len(keys)-len(change.Configs), reply[1:])
+			return s.scriptConflicts(change, call.configAt, reply[1:])
 		}
 		return nil, fmt.Errorf("unexpected answer from the compare-and-set script: %v", reply)
 	}
@@ -89,16 +89,40 @@ func backoff(ctx context.Context, attempt int) error {
 	}
 }
 
-// scriptArgs builds the script's keys and arguments (see commit.lua).
-// args[0] is the number of guarded keys, args[1] the operation letters.
-func (s *Store) scriptArgs(change store.NamespaceChange, cur *current, w nsWrite, opts store.CommitOptions) ([]string, []any) {
-	n := len(change.Configs)
+// casCall is one call of the script: its keys and arguments (see
+// commit.lua), and for each key the index of its config in the change, or
+// -1 for a guarded key.
+type casCall struct {
+	keys     []string
+	args     []any
+	configAt []int
+	writes   bool
+}
+
+// scriptArgs builds the script's call. Configs expected to hold given bytes
+// (or to be missing) and to be set go in the bulk groups; the others, and
+// all of them under Overwrite, in the generic one.
+func (s *Store) scriptArgs(change store.NamespaceChange, cur *current, w nsWrite, opts store.CommitOptions) casCall {
+	var generic, present, missing []int
+	for i, c := range change.Configs {
+		switch {
+		case opts.Overwrite || c.Write == nil:
+			generic = append(generic, i)
+		case c.Expect.State == store.RawPresent:
+			present = append(present, i)
+		case c.Expect.State == store.RawMissing:
+			missing = append(missing, i)
+		default:
+			generic = append(generic, i)
+		}
+	}
 	guarded := 2 + len(cur.others)
-	keys := make([]string, 0, guarded+n)
-	ops := make([]byte, 0, 2*(guarded+n))
-	args := make([]any, 2, 2+2*(guarded+n))
-	add := func(key string, expect store.Raw, check bool, write []byte, del bool) {
-		keys = append(keys, key)
+	n := guarded + len(change.Configs)
+	call := casCall{keys: make([]string, 0, n), configAt: make([]int, 0, n)}
+	ops := make([]byte, 0, 2*(guarded+len(generic)))
+	args := make([]any, 5, 5+2*(guarded+len(generic))+len(present)+2*(len(present)+len(missing)))
+	add := func(key string, config int, expect store.Raw, check bool, write []byte, del bool) {
+		call.keys, call.configAt = append(call.keys, key), append(call.configAt, config)
 		switch {
 		case !check:
 			ops = append(ops, '*')
@@ -124,28 +148,34 @@ func (s *Store) scriptArgs(change store.NamespaceChange, cur *current, w nsWrite
 			ops = append(ops, '-')
 			args = append(args, "")
 		}
+		call.writes = call.writes || del || write != nil
 	}
-	add(s.listKey(change.Namespace), cur.list, true, w.list, w.dropList)
+	add(s.listKey(change.Namespace), -1, cur.list, true, w.list, w.dropList)
 	for ns, list := range cur.others {
-		add(s.listKey(ns), list, true, nil, false)
+		add(s.listKey(ns), -1, list, true, nil, false)
 	}
-	add(s.registryKey(), cur.registry, true, w.registry, false)
-	for _, c := range change.Configs {
-		add(s.configKey(change.Namespace, c.Name), c.Expect, !opts.Overwrite, c.Write, c.Write == nil)
+	add(s.registryKey(), -1, cur.registry, true, w.registry, false)
+	for _, i := range generic {
+		c := change.Configs[i]
+		add(s.configKey(change.Namespace, c.Name), i, c.Expect, !opts.Overwrite, c.Write, c.Write == nil)
 	}
-	args[0], args[1] = guarded, ops
-	return keys, args
-}
-
-// hasWrites reports whether the script would write anything.
-func hasWrites(args []any) bool {
-	ops := args[1].([]byte)
-	for i := 1; i < len(ops); i += 2 {
-		if ops[i] != '-' {
-			return true
-		}
+	bulk := append(present, missing...)
+	keys := make([]string, len(bulk))
+	for j, i := range bulk {
+		keys[j] = s.configKey(change.Namespace, change.Configs[i].Name)
+		call.keys = append(call.keys, keys[j])
+		call.configAt = append(call.configAt, i)
 	}
-	return false
+	for _, i := range present {
+		args = append(args, change.Configs[i].Expect.Bytes)
+	}
+	for j, i := range bulk {
+		args = append(args, keys[j], change.Configs[i].Write)
+	}
+	call.writes = call.writes || len(bulk) > 0
+	args[0], args[1], args[2], args[3], args[4] = guarded, len(generic), len(present), len(missing), ops
+	call.args = args
+	return call
 }
 
 // noRetry keeps go-redis from sending the script again after a lost
@@ -199,16 +229,18 @@ func (s *Store) writeError(err error) error {
 }
 
 // scriptConflicts reads the script's conflict answer: per config, its index
-// among the keys (1-based, after the guarded keys), what it holds and its
-// bytes or type.
-func (s *Store) scriptConflicts(change store.NamespaceChange, guarded int, bad []any) ([]store.Conflict, error) {
+// among the keys (1-based), what it holds and its bytes or type.
+func (s *Store) scriptConflicts(change store.NamespaceChange, configAt []int, bad []any) ([]store.Conflict, error) {
 	var conflicts []store.Conflict
 	for i := 0; i+2 < len(bad); i += 3 {
 		idx, _ := bad[i].(int64)
 		kind, _ := bad[i+1].(string)
 		payload, _ := bad[i+2].(string)
-		c := int(idx) - guarded - 1
-		if c < 0 || c >= len(change.Configs) {
+		c := -1
+		if idx >= 1 && int(idx) <= len(configAt) {
+			c = configAt[idx-1]
+		}
+		if c < 0 {
 			return nil, fmt.Errorf("unexpected answer from the compare-and-set script: %v", bad)
 		}
 		var theirs store.Raw
