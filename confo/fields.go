@@ -32,7 +32,7 @@ func (c *Config) baseValue() (Value, bool) {
 	if c.base.State != RawPresent {
 		return Value{}, false
 	}
-	v, err := Decode(c.base.Bytes)
+	v, err := jsonvalue.DecodeImmutable(c.base.Bytes)
 	return v, err == nil
 }
 

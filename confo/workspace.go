@@ -215,7 +215,8 @@ func (w *Workspace) removeNamespace(name string) {
 // Name returns the config's name.
 func (c *Config) Name() string { return c.name }
 
-// Base is what the backend held when the config was last loaded or persisted.
+// Base is what the backend held when the config was last loaded or
+// persisted. Its bytes are shared with the decoded value: never change them.
 func (c *Config) Base() Raw { return c.base }
 
 // Theirs is the other client's version when the config is in conflict.
@@ -287,7 +288,7 @@ func (c *Config) problem() string {
 			c.decodeErr = "the stored value is an empty string, not JSON"
 			break
 		}
-		v, err := Decode(c.base.Bytes)
+		v, err := jsonvalue.DecodeImmutable(c.base.Bytes)
 		if err != nil {
 			c.decodeErr = "not JSON: " + err.Error()
 			break

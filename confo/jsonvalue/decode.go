@@ -31,6 +31,14 @@ func Decode(data []byte) (Value, error) {
 	return decodeText(string(data))
 }
 
+// DecodeImmutable is Decode without a copy of data: the Value's strings
+// may point into it, so data must never change afterwards. confo decodes
+// stored configs with it, whose bytes it never changes, so that a decoded
+// config costs its elements and not a second copy of its bytes.
+func DecodeImmutable(data []byte) (Value, error) {
+	return decodeText(bytesView(data))
+}
+
 func decodeText(s string) (Value, error) {
 	d := decoderPool.Get().(*decoder)
 	defer d.release()
@@ -109,28 +117,28 @@ func (d *decoder) value(depth int) (Value, error) {
 	switch c := d.s[d.pos]; c {
 	case '"':
 		s, err := d.str()
-		return Value{kind: String, str: s}, err
+		return stringOf(s), err
 	case '{':
 		return d.object(depth + 1)
 	case '[':
 		return d.array(depth + 1)
 	case 't':
-		return d.word("true", Value{kind: Bool, b: true})
+		return d.word("true", boolOf(true))
 	case 'f':
-		return d.word("false", Value{kind: Bool})
+		return d.word("false", boolOf(false))
 	case 'n':
 		return d.word("null", Value{})
 	case 'N':
-		return d.word("NaN", Value{kind: Number, str: "NaN"})
+		return d.word("NaN", numberOf("NaN"))
 	case 'I':
-		return d.word("Infinity", Value{kind: Number, str: "Infinity"})
+		return d.word("Infinity", numberOf("Infinity"))
 	default:
 		if c == '-' || c >= '0' && c <= '9' {
 			end, err := scanNumber(d.s, d.pos)
 			if err != nil {
 				return Value{}, d.failAt(err.Offset, err.Msg)
 			}
-			v := Value{kind: Number, str: d.s[d.pos:end]}
+			v := numberOf(d.s[d.pos:end])
 			d.pos = end
 			return v, nil
 		}
@@ -154,7 +162,7 @@ func (d *decoder) array(depth int) (Value, error) {
 	d.skipSpace()
 	if d.pos < len(d.s) && d.s[d.pos] == ']' {
 		d.pos++
-		return Value{kind: Array}, nil
+		return Value{node: emptyArray}, nil
 	}
 	base := len(d.items)
 	for {
@@ -173,7 +181,7 @@ func (d *decoder) array(depth int) (Value, error) {
 				d.pos++
 				items := slices.Clone(d.items[base:])
 				d.items = d.items[:base]
-				return Value{kind: Array, items: items}, nil
+				return arrayOf(items), nil
 			}
 		}
 		return Value{}, d.fail("expected ',' or ']' after array element")
@@ -188,7 +196,7 @@ func (d *decoder) object(depth int) (Value, error) {
 	d.skipSpace()
 	if d.pos < len(d.s) && d.s[d.pos] == '}' {
 		d.pos++
-		return Value{kind: Object}, nil
+		return Value{node: emptyObject}, nil
 	}
 	base := len(d.members)
 	for {
@@ -220,7 +228,7 @@ func (d *decoder) object(depth int) (Value, error) {
 				d.pos++
 				members := slices.Clone(d.members[base:])
 				d.members = d.members[:base]
-				return Value{kind: Object, members: members}, nil
+				return objectOf(members), nil
 			}
 		}
 		return Value{}, d.fail("expected ',' or '}' after object member")

@@ -130,7 +130,7 @@ func (p Patch) byKey() func(string) (Edit, bool) {
 
 // Apply returns the object v with the patch applied.
 func (p Patch) Apply(v Value) (Value, error) {
-	if v.kind != Object {
+	if v.Kind() != Object {
 		return Value{}, ErrNotObject
 	}
 	if len(p.edits) == 0 {
@@ -138,13 +138,14 @@ func (p Patch) Apply(v Value) (Value, error) {
 	}
 	lookup := p.byKey()
 	last := map[string]int{}
-	for i, m := range v.members {
+	old := v.memberList()
+	for i, m := range old {
 		if _, ok := lookup(m.Key); ok {
 			last[m.Key] = i
 		}
 	}
-	members := make([]Member, 0, len(v.members)+len(p.edits))
-	for i, m := range v.members {
+	members := make([]Member, 0, len(old)+len(p.edits))
+	for i, m := range old {
 		e, ok := lookup(m.Key)
 		switch {
 		case !ok:
@@ -161,7 +162,7 @@ func (p Patch) Apply(v Value) (Value, error) {
 			members = append(members, Member{Key: e.Key, Value: e.Value})
 		}
 	}
-	return Value{kind: Object, members: slices.Clip(members)}, nil
+	return objectOf(slices.Clip(members)), nil
 }
 
 // Splice applies the patch to the JSON object stored as doc and returns the
@@ -303,27 +304,28 @@ func spliceLocated(doc []byte, p Patch) ([]byte, bool) {
 // set, a key v lacks is deleted. Member order is not an edit: a patch
 // applied to base keeps base's order.
 func Diff(base, v Value) (Patch, error) {
-	if base.kind != Object || v.kind != Object {
+	if base.Kind() != Object || v.Kind() != Object {
 		return Patch{}, ErrNotObject
 	}
-	baseLast := make(map[string]int, len(base.members))
-	for i, m := range base.members {
+	baseMembers, members := base.memberList(), v.memberList()
+	baseLast := make(map[string]int, len(baseMembers))
+	for i, m := range baseMembers {
 		baseLast[m.Key] = i
 	}
 	var p Patch
-	seen := make(map[string]bool, len(v.members))
-	for i := len(v.members) - 1; i >= 0; i-- {
-		m := v.members[i]
+	seen := make(map[string]bool, len(members))
+	for i := len(members) - 1; i >= 0; i-- {
+		m := members[i]
 		if seen[m.Key] {
 			continue
 		}
 		seen[m.Key] = true
-		if j, ok := baseLast[m.Key]; !ok || !base.members[j].Value.Equal(m.Value) {
+		if j, ok := baseLast[m.Key]; !ok || !baseMembers[j].Value.Equal(m.Value) {
 			p.edits = append(p.edits, Edit{Key: m.Key, Value: m.Value})
 		}
 	}
 	slices.Reverse(p.edits)
-	for _, m := range base.members {
+	for _, m := range baseMembers {
 		if !seen[m.Key] {
 			seen[m.Key] = true
 			p.edits = append(p.edits, Edit{Key: m.Key, Delete: true})
