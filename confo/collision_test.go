@@ -103,10 +103,7 @@ func TestTheStoreRefusesAKeyAnotherClientTookMeanwhile(t *testing.T) {
 // leaves the other's data alone.
 func TestLoadedCollisionsAreReportedAndNotWritten(t *testing.T) {
 	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
-		client, prefix, ok := b.Redis()
-		if !ok {
-			t.Skip("no shared keys in the directory store")
-		}
+		client, prefix := redisOnly(t, b, "no shared keys in the directory store")
 		ctx := context.Background()
 		for k, v := range map[string]string{
 			"confo": `{"namespaces": ["a", "a-b"]}`,
@@ -190,14 +187,9 @@ func TestFieldKeysWithControlCharactersAreRefused(t *testing.T) {
 
 func TestPersistErrorsAreOneLineWithoutRepeats(t *testing.T) {
 	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
-		client, prefix, ok := b.Redis()
-		if !ok {
-			t.Skip("a malformed list is a Redis key")
-		}
+		client, prefix := redisOnly(t, b, "a malformed list is a Redis key")
 		ctx := context.Background()
-		c := b.Open(t)
-		seedDatabase(t, c)
-		check(t, c.SetField("mysqli", "user", confo.StringValue("x")))
+		c := seededWithEdit(t, b, "x")
 		check(t, client.Set(ctx, prefix+"database", `{"configurations": ["mysqli"`, 0).Err())
 		err := c.PersistNamespace(ctx, "database")
 		if !errors.Is(err, confo.ErrMalformedKey) {

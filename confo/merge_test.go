@@ -204,10 +204,7 @@ func TestDeleteAgainstEditIsAConflictBothWays(t *testing.T) {
 		confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
 			c, ws := loadedFixture(t, b)
 			check(t, c.SetField("mysqli", "user", confo.StringValue("mine")))
-			other := b.Open(t)
-			check(t, other.UseNamespace("database"))
-			check(t, other.DeleteConfig("mysqli"))
-			check(t, other.Persist(ctx))
+			otherClientDeletes(t, b, "database", "mysqli")
 			if err := c.PersistNamespace(ctx, "database"); !errors.Is(err, confo.ErrConflict) {
 				t.Fatalf("edit over a delete: %v", err)
 			}
@@ -223,10 +220,7 @@ func TestDeleteAgainstEditIsAConflictBothWays(t *testing.T) {
 		confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
 			c, _ := loadedFixture(t, b)
 			check(t, c.DeleteConfig("mysqli"))
-			other := b.Open(t)
-			check(t, other.UseNamespace("database"))
-			check(t, other.DeleteConfig("mysqli"))
-			check(t, other.Persist(ctx))
+			otherClientDeletes(t, b, "database", "mysqli")
 			check(t, c.PersistNamespace(ctx, "database"))
 			b.RequireConsistent(t)
 		})

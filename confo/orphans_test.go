@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/internal/confotest"
 )
@@ -31,6 +33,40 @@ func wantConflictKind(t *testing.T, err error, kind confo.ConflictKind) *confo.C
 	return nil
 }
 
+// otherClientDeletes removes a config (or, with cfg "", a namespace) as
+// another confo client would, and persists.
+func otherClientDeletes(t *testing.T, b *confotest.Backend, ns, cfg string) {
+	t.Helper()
+	other := b.Open(t)
+	if cfg == "" {
+		check(t, other.DeleteNamespace(ns))
+	} else {
+		check(t, other.UseNamespace(ns))
+		check(t, other.DeleteConfig(cfg))
+	}
+	check(t, other.Persist(context.Background()))
+}
+
+// seededWithEdit seeds the database namespace and sets mysqli.user here.
+func seededWithEdit(t *testing.T, b *confotest.Backend, user string) *confo.Confo {
+	t.Helper()
+	c := b.Open(t)
+	seedDatabase(t, c)
+	check(t, c.SetField("mysqli", "user", confo.StringValue(user)))
+	return c
+}
+
+// redisOnly skips a test on the directory store, saying why, and returns
+// the Redis client and key prefix.
+func redisOnly(t *testing.T, b *confotest.Backend, why string) (*redis.Client, string) {
+	t.Helper()
+	client, prefix, ok := b.Redis()
+	if !ok {
+		t.Skip(why)
+	}
+	return client, prefix
+}
+
 func wantNotStored(t *testing.T, door confotest.Door, ns, cfg string) {
 	t.Helper()
 	if got, ok := door.Get(t, ns, cfg); ok {
@@ -47,9 +83,7 @@ func TestPersistIntoARemovedNamespaceWritesNothing(t *testing.T) {
 		seedDatabase(t, c)
 		check(t, c.Set("brandnew", mustDecode(t, `{"f": 1}`)))
 
-		other := b.Open(t)
-		check(t, other.DeleteNamespace("database"))
-		check(t, other.Persist(ctx))
+		otherClientDeletes(t, b, "database", "")
 
 		err := c.PersistNamespace(ctx, "database")
 		wantConflictKind(t, err, confo.ConflictNamespaceDeleted)
@@ -105,14 +139,8 @@ func TestPersistAfterTheBackendWasEmptiedWritesNothing(t *testing.T) {
 func TestKeepMineOverARemoteDeleteListsItAgain(t *testing.T) {
 	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
 		ctx := context.Background()
-		c := b.Open(t)
-		seedDatabase(t, c)
-		check(t, c.SetField("mysqli", "user", confo.StringValue("mine")))
-
-		other := b.Open(t)
-		check(t, other.UseNamespace("database"))
-		check(t, other.DeleteConfig("mysqli"))
-		check(t, other.Persist(ctx))
+		c := seededWithEdit(t, b, "mine")
+		otherClientDeletes(t, b, "database", "mysqli")
 
 		err := c.PersistConfig(ctx, "database", "mysqli")
 		if !errors.Is(err, confo.ErrConflict) {
@@ -138,12 +166,8 @@ func TestKeepMineOverARemoteDeleteListsItAgain(t *testing.T) {
 func TestOverwriteIntoARemovedNamespaceRegistersIt(t *testing.T) {
 	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
 		ctx := context.Background()
-		c := b.Open(t)
-		seedDatabase(t, c)
-		check(t, c.SetField("mysqli", "user", confo.StringValue("mine")))
-		other := b.Open(t)
-		check(t, other.DeleteNamespace("database"))
-		check(t, other.Persist(ctx))
+		c := seededWithEdit(t, b, "mine")
+		otherClientDeletes(t, b, "database", "")
 
 		check(t, c.PersistScope(ctx, confo.Scope{Namespace: "database", Config: "mysqli"}, confo.CommitOptions{Overwrite: true}))
 		wantStored(t, b.Door, "database", "mysqli", `{"host": "localhost", "db_name": "sambe_db", "user": "mine"}`)
@@ -158,14 +182,9 @@ func TestOverwriteIntoARemovedNamespaceRegistersIt(t *testing.T) {
 // not a write nobody can reach.
 func TestRedisWriteOfAConfigUnlistedMeanwhileIsAConflict(t *testing.T) {
 	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
-		client, prefix, ok := b.Redis()
-		if !ok {
-			t.Skip("only Redis keeps lists apart from keys")
-		}
+		client, prefix := redisOnly(t, b, "only Redis keeps lists apart from keys")
 		ctx := context.Background()
-		c := b.Open(t)
-		seedDatabase(t, c)
-		check(t, c.SetField("mysqli", "user", confo.StringValue("mine")))
+		c := seededWithEdit(t, b, "mine")
 		check(t, client.Set(ctx, prefix+"database", `{"configurations": ["postgres"]}`, 0).Err())
 
 		err := c.PersistConfig(ctx, "database", "mysqli")

@@ -33,6 +33,31 @@ func opener(t *testing.T, b *confotest.Backend) func() confo.Store {
 	}
 }
 
+// raceOn starts a race on a backend with a real server: it stores config
+// cfg of namespace "ns" with value, and returns an opener of stores, one
+// per racing "process", and the store that seeded it.
+func raceOn(t *testing.T, b *confotest.Backend, cfg, value string) (func() confo.Store, confo.Store) {
+	t.Helper()
+	if b.Name == "miniredis" {
+		t.Skip("races need a real server")
+	}
+	open := opener(t, b)
+	seed := open()
+	ws := confotest.Loaded(t, seed)
+	check(t, ws.CreateNamespace("ns"))
+	check(t, ws.Set("ns", cfg, mustDecode(t, value)))
+	check(t, confo.Persist(context.Background(), seed, ws, confo.Scope{}, confo.CommitOptions{}))
+	return open, seed
+}
+
+// loadNamespace reads one namespace into a new workspace, as a command
+// line process does.
+func loadNamespace(ctx context.Context, s confo.Store, ns string) (*confo.Workspace, error) {
+	ws := confo.NewWorkspace(s.Naming())
+	_, err := confo.Reload(ctx, s, ws, confo.ReloadOptions{Namespace: ns, Discard: true})
+	return ws, err
+}
+
 // setField is `confo set ns cfg field value` as the command line runs it:
 // load, set one field, persist that config.
 func setField(ctx context.Context, s confo.Store, ns, cfg, field string, v confo.Value) (confo.PersistResult, error) {
@@ -138,17 +163,9 @@ func TestSetRacingANamespaceDeleteLeavesNoOrphans(t *testing.T) {
 // of their updates is lost.
 func TestSetOfDifferentFieldsMergesWithoutLostUpdates(t *testing.T) {
 	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
-		if b.Name == "miniredis" {
-			t.Skip("races need a real server")
-		}
 		ctx := context.Background()
-		open := opener(t, b)
 		const writers = 4
-		seed := open()
-		ws := confotest.Loaded(t, seed)
-		check(t, ws.CreateNamespace("ns"))
-		check(t, ws.Set("ns", "shared", mustDecode(t, `{}`)))
-		check(t, confo.Persist(ctx, seed, ws, confo.Scope{}, confo.CommitOptions{}))
+		open, seed := raceOn(t, b, "shared", `{}`)
 		b.Door.Put(t, "ns", "shared", `{"note": "kept as stored",  "n":1.50}`)
 
 		var merges, contention atomic.Int64
@@ -159,8 +176,8 @@ func TestSetOfDifferentFieldsMergesWithoutLostUpdates(t *testing.T) {
 			wg.Go(func() {
 				for i := 1; i <= raceIterations; i++ {
 					for {
-						ws := confo.NewWorkspace(s.Naming())
-						if _, err := confo.Reload(ctx, s, ws, confo.ReloadOptions{Namespace: "ns", Discard: true}); err != nil {
+						ws, err := loadNamespace(ctx, s, "ns")
+						if err != nil {
 							t.Error(err)
 							return
 						}
@@ -210,17 +227,9 @@ func TestSetOfDifferentFieldsMergesWithoutLostUpdates(t *testing.T) {
 // last.
 func TestSetOfTheSameFieldConflictsWithoutLostUpdates(t *testing.T) {
 	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
-		if b.Name == "miniredis" {
-			t.Skip("races need a real server")
-		}
 		ctx := context.Background()
-		open := opener(t, b)
 		const writers = 3
-		seed := open()
-		ws := confotest.Loaded(t, seed)
-		check(t, ws.CreateNamespace("ns"))
-		check(t, ws.Set("ns", "cfg", mustDecode(t, `{"v": "start"}`)))
-		check(t, confo.Persist(ctx, seed, ws, confo.Scope{}, confo.CommitOptions{}))
+		open, seed := raceOn(t, b, "cfg", `{"v": "start"}`)
 
 		var mu sync.Mutex
 		after := map[string]string{} // value seen → value written over it
@@ -232,8 +241,8 @@ func TestSetOfTheSameFieldConflictsWithoutLostUpdates(t *testing.T) {
 				for i := range raceIterations {
 					mine := fmt.Sprintf("w%d-%d", w, i)
 					for {
-						ws := confo.NewWorkspace(s.Naming())
-						if _, err := confo.Reload(ctx, s, ws, confo.ReloadOptions{Namespace: "ns", Discard: true}); err != nil {
+						ws, err := loadNamespace(ctx, s, "ns")
+						if err != nil {
 							t.Error(err)
 							return
 						}

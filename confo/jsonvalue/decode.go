@@ -97,15 +97,19 @@ func (d *decoder) failAt(pos int, msg string) *SyntaxError {
 	return d.fail(msg)
 }
 
-func (d *decoder) skipSpace() {
-	for d.pos < len(d.s) {
-		switch d.s[d.pos] {
+func (d *decoder) skipSpace() { d.pos = spaceEnd(d.s, d.pos) }
+
+// spaceEnd is the end of the JSON whitespace at s[i:].
+func spaceEnd(s string, i int) int {
+	for i < len(s) {
+		switch s[i] {
 		case ' ', '\t', '\n', '\r':
-			d.pos++
+			i++
 		default:
-			return
+			return i
 		}
 	}
+	return i
 }
 
 // value parses the value at d.pos; depth counts the enclosing containers.

@@ -55,16 +55,7 @@ func (sc *scanner) fail(msg string) *SyntaxError {
 	return &SyntaxError{Offset: sc.pos, Msg: msg}
 }
 
-func (sc *scanner) skipSpace() {
-	for sc.pos < len(sc.s) {
-		switch sc.s[sc.pos] {
-		case ' ', '\t', '\n', '\r':
-			sc.pos++
-		default:
-			return
-		}
-	}
-}
+func (sc *scanner) skipSpace() { sc.pos = spaceEnd(sc.s, sc.pos) }
 
 // value skips the value at sc.pos; depth counts the enclosing containers.
 func (sc *scanner) value(depth int) error {
@@ -131,19 +122,27 @@ func (sc *scanner) array(depth int) error {
 		if err := sc.value(depth); err != nil {
 			return err
 		}
-		sc.skipSpace()
-		if sc.pos < len(sc.s) {
-			switch sc.s[sc.pos] {
-			case ',':
-				sc.pos++
-				continue
-			case ']':
-				sc.pos++
-				return nil
-			}
+		if done, err := sc.after(']', "expected ',' or ']' after array element"); done || err != nil {
+			return err
 		}
-		return sc.fail("expected ',' or ']' after array element")
 	}
+}
+
+// after skips what follows an element of a container: a ',' (done is
+// false) or the container's closing byte (done is true).
+func (sc *scanner) after(closing byte, msg string) (done bool, err error) {
+	sc.skipSpace()
+	if sc.pos < len(sc.s) {
+		switch sc.s[sc.pos] {
+		case ',':
+			sc.pos++
+			return false, nil
+		case closing:
+			sc.pos++
+			return true, nil
+		}
+	}
+	return false, sc.fail(msg)
 }
 
 // members skips the object at sc.pos, calling each (when not nil) with
@@ -181,18 +180,11 @@ func (sc *scanner) members(depth int, each func(span)) (int, error) {
 			each(m)
 		}
 		lead = sc.pos
-		sc.skipSpace()
-		if sc.pos < len(sc.s) {
-			switch sc.s[sc.pos] {
-			case ',':
-				sc.pos++
-				continue
-			case '}':
-				sc.pos++
-				return sc.pos - 1, nil
-			}
+		if done, err := sc.after('}', "expected ',' or '}' after object member"); err != nil {
+			return 0, err
+		} else if done {
+			return sc.pos - 1, nil
 		}
-		return 0, sc.fail("expected ',' or '}' after object member")
 	}
 }
 

@@ -28,14 +28,14 @@ func (b *Backend) Wipe(t testing.TB) {
 	t.Helper()
 	if client, prefix, ok := b.Redis(); ok {
 		ctx := context.Background()
-		iter := client.Scan(ctx, 0, escapeGlob(prefix)+"*", 1000).Iterator()
-		for iter.Next(ctx) {
-			if err := client.Del(ctx, iter.Val()).Err(); err != nil {
+		keys, err := keysUnder(ctx, client, prefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(keys) > 0 {
+			if err := client.Del(ctx, keys...).Err(); err != nil {
 				t.Fatal(err)
 			}
-		}
-		if err := iter.Err(); err != nil {
-			t.Fatal(err)
 		}
 		return
 	}

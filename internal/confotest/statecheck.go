@@ -56,12 +56,12 @@ func (s State) Err() error {
 func CheckRedis(ctx context.Context, client redis.UniversalClient, prefix string) (State, error) {
 	var st State
 	keys := map[string]bool{}
-	iter := client.Scan(ctx, 0, escapeGlob(prefix)+"*", 1000).Iterator()
-	for iter.Next(ctx) {
-		keys[strings.TrimPrefix(iter.Val(), prefix)] = true
-	}
-	if err := iter.Err(); err != nil {
+	all, err := keysUnder(ctx, client, prefix)
+	if err != nil {
 		return st, err
+	}
+	for _, k := range all {
+		keys[strings.TrimPrefix(k, prefix)] = true
 	}
 	read := func(key string) (string, bool, error) {
 		v, err := client.Get(ctx, prefix+key).Result()
@@ -155,15 +155,17 @@ func decodeNames(data string, readErr error, field string) ([]string, string) {
 	return names, ""
 }
 
-func escapeGlob(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]\`, r) {
-			b.WriteByte('\\')
+// keysUnder lists the keys that begin with prefix. It scans every key and
+// compares, as test servers hold few: no glob pattern to escape.
+func keysUnder(ctx context.Context, client redis.UniversalClient, prefix string) ([]string, error) {
+	var out []string
+	iter := client.Scan(ctx, 0, "", 1000).Iterator()
+	for iter.Next(ctx) {
+		if strings.HasPrefix(iter.Val(), prefix) {
+			out = append(out, iter.Val())
 		}
-		b.WriteRune(r)
 	}
-	return b.String()
+	return out, iter.Err()
 }
 
 // CheckDir reads a directory store's tree: each folder is a registered
