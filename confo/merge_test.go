@@ -281,3 +281,36 @@ func TestConcurrentCreationsMergeByField(t *testing.T) {
 		b.RequireConsistent(t)
 	})
 }
+
+// In a namespace with one config that merges and one that does not, only
+// the second is a conflict; nothing is written until it is resolved, and
+// then the first merges.
+func TestOnlyConfigsThatDoNotMergeAreConflicts(t *testing.T) {
+	confotest.ForEachBackend(t, func(t *testing.T, b *confotest.Backend) {
+		ctx := context.Background()
+		c, ws := loadedFixture(t, b)
+		check(t, c.SetField("mysqli", "user", confo.StringValue("mine")))
+		check(t, c.SetField("postgres", "user", confo.StringValue("mine")))
+		b.Door.Put(t, "database", "mysqli", `{"host":"db.prod",  "db_name": "sambe_db", "user":"root", "port" : 3306}`)
+		b.Door.Put(t, "database", "postgres", `{"host": "localhost", "db_name": "sambe_db", "user": "theirs"}`)
+
+		err := c.PersistNamespace(ctx, "database")
+		conflict, ok := errors.AsType[*confo.ConflictError](err)
+		if !ok || len(conflict.Conflicts) != 1 || conflict.Conflicts[0].Config != "postgres" {
+			t.Fatalf("persist: %v; want postgres alone in conflict", err)
+		}
+		if st := ws.Namespace("database").Config("mysqli").Status(); st != confo.StatusModified {
+			t.Fatalf("mysqli, which merges, is %s", st)
+		}
+		wantStored(t, b.Door, "database", "mysqli", `{"host":"db.prod",  "db_name": "sambe_db", "user":"root", "port" : 3306}`)
+		check(t, ws.TakeTheirs("database", "postgres"))
+		r, err := persistReport(t, c, confo.Scope{Namespace: "database"}, confo.CommitOptions{})
+		check(t, err)
+		if len(r.Merged) != 1 || r.Merged[0].Config != "mysqli" {
+			t.Fatalf("merged %+v, want mysqli", r.Merged)
+		}
+		wantStored(t, b.Door, "database", "mysqli", `{"host":"db.prod",  "db_name": "sambe_db", "user":"mine", "port" : 3306}`)
+		wantStored(t, b.Door, "database", "postgres", `{"host": "localhost", "db_name": "sambe_db", "user": "theirs"}`)
+		b.RequireConsistent(t)
+	})
+}

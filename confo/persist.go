@@ -166,7 +166,9 @@ func (p *PersistPlan) merge(pending []NamespaceChange, conflicts []Conflict) (re
 		}
 		merged, n, unmerged := mergeChange(ch, found, p.ours[ch.Namespace])
 		if len(unmerged) > 0 {
-			rest = append(rest, found...)
+			// Only these need the user; the configs that merge stay
+			// edits, and merge again at the next persist.
+			rest = append(rest, unmerged...)
 			continue
 		}
 		retry = append(retry, merged)
