@@ -2,6 +2,7 @@ package confo
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/confo-dev/confo/confo/jsonvalue"
 	"github.com/confo-dev/confo/confo/store"
@@ -14,12 +15,17 @@ import (
 // its stored bytes exactly. The decoded value is built only when someone
 // asks for it (Value, Get), and kept up to date from then on.
 
+// generations numbers local values across all workspaces: no two values
+// share a number (an undo puts back a value with its own), so settling a
+// persist tells the value it wrote from any other.
+var generations atomic.Uint64
+
 // touchEdit records that the local value is about to change.
 func (c *Config) touchEdit() {
 	c.deleted = false
 	c.remoteChanged = false
 	c.encoded = nil
-	c.gen++
+	c.gen = generations.Add(1)
 	c.merge.analysed = nil
 }
 
