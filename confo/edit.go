@@ -53,23 +53,29 @@ func (w *Workspace) Get(nsName, name string) (Value, error) {
 	return c.Value(nsName)
 }
 
-// GetField returns one top-level field of a config.
+// GetField returns one top-level field of a config. A config that has not
+// been decoded is not: the field is found in its stored bytes.
 func (w *Workspace) GetField(nsName, name, field string) (Value, error) {
-	v, err := w.Get(nsName, name)
+	c, err := w.liveConfig(nsName, name)
 	if err != nil {
 		return Value{}, err
 	}
-	if v.Kind() != Object {
-		return Value{}, fmt.Errorf("field %q of config %q: %w (it is a %s)", field, name, ErrNotObject, v.Kind())
+	if err := c.fieldEditable(nsName); err != nil {
+		if errors.Is(err, ErrNotObject) {
+			return Value{}, fmt.Errorf("field %q of %w", field, err)
+		}
+		return Value{}, err
 	}
-	f, ok := v.Field(field)
+	f, ok := c.field(field)
 	if !ok {
 		return Value{}, fmt.Errorf("field %q of config %q in namespace %q: %w", field, name, nsName, ErrFieldNotFound)
 	}
 	return f, nil
 }
 
-// Set replaces a whole config, creating it when needed.
+// Set replaces a whole config, creating it when needed. It refuses a new
+// config whose key another item has, and any config that shares its key
+// with another loaded item (until one of them is renamed).
 func (w *Workspace) Set(nsName, name string, v Value) error {
 	ns, err := w.liveNamespace(nsName)
 	if err != nil {
@@ -80,11 +86,18 @@ func (w *Workspace) Set(nsName, name string, v Value) error {
 		if err := store.ValidateConfigName(name); err != nil {
 			return err
 		}
-		if err := w.keys.check(item{nsName, name}); err != nil {
+	}
+	if err := w.keys.check(item{nsName, name}); err != nil {
+		return err
+	}
+	if c == nil {
+		c = &Config{name: name, base: MissingRaw(), decoded: true}
+		if err := c.checkFieldKeys(nsName, v); err != nil {
 			return err
 		}
-		c = &Config{name: name, base: MissingRaw(), decoded: true}
 		ns.addConfig(c)
+	} else if err := c.checkFieldKeys(nsName, v); err != nil {
+		return err
 	}
 	c.setValue(v)
 	ns.touch()
@@ -92,21 +105,45 @@ func (w *Workspace) Set(nsName, name string, v Value) error {
 }
 
 // SetField sets one top-level field of an object config, creating the config
-// as an object when it does not exist.
+// as an object when it does not exist. Only that field is written by the
+// next persist: the others keep their stored bytes, and a change another
+// client makes to them meanwhile is merged, not lost.
 func (w *Workspace) SetField(nsName, name, field string, v Value) error {
-	cur, err := w.Get(nsName, name)
+	if err := store.ValidateFieldKey(field); err != nil {
+		return fmt.Errorf("config %q in namespace %q: %w", name, nsName, err)
+	}
+	c, err := w.liveConfig(nsName, name)
 	switch {
-	case err == nil:
+	case errors.Is(err, ErrConfigNotFound) && w.namespaces[nsName].configs[name] != nil:
+		// Deleted here: a new object takes its place.
+		return w.Set(nsName, name, ObjectValue(Member{Key: field, Value: v}))
 	case errors.Is(err, ErrConfigNotFound):
-		cur = ObjectValue()
-	default:
+		if err := store.ValidateConfigName(name); err != nil {
+			return err
+		}
+		if err := w.keys.check(item{nsName, name}); err != nil {
+			return err
+		}
+		c = &Config{name: name, base: MissingRaw()}
+		w.namespaces[nsName].addConfig(c)
+	case err != nil:
 		return err
+	default:
+		if err := w.keys.check(item{nsName, name}); err != nil {
+			return err
+		}
 	}
-	next, err := cur.WithField(field, v)
-	if err != nil {
-		return fmt.Errorf("set field %q of config %q: %w", field, name, err)
+	if c.edited && c.whole {
+		next, err := c.value.WithField(field, v)
+		if err != nil {
+			return fmt.Errorf("set field %q of config %q in namespace %q: %w (it is a %s)", field, name, nsName, err, c.value.Kind())
+		}
+		c.setValue(next)
+	} else if err := c.setFieldChecked(nsName, field, v); err != nil {
+		return fmt.Errorf("set field %q: %w", field, err)
 	}
-	return w.Set(nsName, name, next)
+	w.namespaces[nsName].touch()
+	return nil
 }
 
 // DeleteField removes a top-level field of an object config.
@@ -114,12 +151,21 @@ func (w *Workspace) DeleteField(nsName, name, field string) error {
 	if _, err := w.GetField(nsName, name, field); err != nil {
 		return err
 	}
-	cur, _ := w.Get(nsName, name)
-	next, err := cur.WithoutField(field)
-	if err != nil {
+	if err := w.keys.check(item{nsName, name}); err != nil {
 		return err
 	}
-	return w.Set(nsName, name, next)
+	c := w.namespaces[nsName].configs[name]
+	if c.edited && c.whole {
+		next, err := c.value.WithoutField(field)
+		if err != nil {
+			return err
+		}
+		c.setValue(next)
+	} else {
+		c.deleteField(field)
+	}
+	w.namespaces[nsName].touch()
+	return nil
 }
 
 // DeleteConfig deletes a config locally; persist removes it from the backend.

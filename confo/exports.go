@@ -46,30 +46,38 @@ func ObjectValue(members ...Member) Value       { return jsonvalue.ObjectValue(m
 
 // The store contract (package store).
 type (
-	Store             = store.Store
-	BackendType       = store.BackendType
-	Naming            = store.Naming
-	Raw               = store.Raw
-	RawState          = store.RawState
-	Snapshot          = store.Snapshot
-	NamespaceSnapshot = store.NamespaceSnapshot
-	ConfigSnapshot    = store.ConfigSnapshot
-	LoadOptions       = store.LoadOptions
-	Targets           = store.Targets
-	ConfigRef         = store.ConfigRef
-	Watcher           = store.Watcher
-	WatchOptions      = store.WatchOptions
-	Change            = store.Change
-	ChangeKind        = store.ChangeKind
-	NamespaceChange   = store.NamespaceChange
-	ConfigChange      = store.ConfigChange
-	CommitOptions     = store.CommitOptions
-	Conflict          = store.Conflict
-	ConflictError     = store.ConflictError
-	UnreachableError  = store.UnreachableError
-	MalformedKeyError = store.MalformedKeyError
-	BadDataError      = store.BadDataError
+	Store               = store.Store
+	BackendType         = store.BackendType
+	Naming              = store.Naming
+	Raw                 = store.Raw
+	RawState            = store.RawState
+	Snapshot            = store.Snapshot
+	NamespaceSnapshot   = store.NamespaceSnapshot
+	ConfigSnapshot      = store.ConfigSnapshot
+	LoadOptions         = store.LoadOptions
+	Targets             = store.Targets
+	ConfigRef           = store.ConfigRef
+	Watcher             = store.Watcher
+	WatchOptions        = store.WatchOptions
+	Change              = store.Change
+	ChangeKind          = store.ChangeKind
+	NamespaceChange     = store.NamespaceChange
+	ConfigChange        = store.ConfigChange
+	CommitOptions       = store.CommitOptions
+	Conflict            = store.Conflict
+	ConflictError       = store.ConflictError
+	UnreachableError    = store.UnreachableError
+	MalformedKeyError   = store.MalformedKeyError
+	BadDataError        = store.BadDataError
+	KeyCollisionError   = store.KeyCollisionError
+	ContentionError     = store.ContentionError
+	OutcomeUnknownError = store.OutcomeUnknownError
+	ConflictKind        = store.ConflictKind
 )
+
+// RegistryName is the key (after the prefix) of the namespace registry in
+// the Redis layout, and a name no namespace may take.
+const RegistryName = store.RegistryName
 
 const (
 	BackendRedis  = store.BackendRedis
@@ -78,12 +86,15 @@ const (
 	RawMissing    = store.RawMissing
 	RawUnreadable = store.RawUnreadable
 
-	ChangeReady    = store.ChangeReady
-	ChangeConfig   = store.ChangeConfig
-	ChangeList     = store.ChangeList
-	ChangeRegistry = store.ChangeRegistry
-	ChangeResync   = store.ChangeResync
-	ChangeError    = store.ChangeError
+	ChangeReady               = store.ChangeReady
+	ChangeConfig              = store.ChangeConfig
+	ChangeList                = store.ChangeList
+	ChangeRegistry            = store.ChangeRegistry
+	ChangeResync              = store.ChangeResync
+	ChangeError               = store.ChangeError
+	ConflictConfig            = store.ConflictConfig
+	ConflictNamespaceDeleted  = store.ConflictNamespaceDeleted
+	ConflictNamespaceNotEmpty = store.ConflictNamespaceNotEmpty
 )
 
 func MissingRaw() Raw         { return store.MissingRaw() }
@@ -111,6 +122,9 @@ var (
 	ErrConflict          = store.ErrConflict
 	ErrBadData           = store.ErrBadData
 	ErrBusy              = store.ErrBusy
+	ErrKeyCollision      = store.ErrKeyCollision
+	ErrContention        = store.ErrContention
+	ErrOutcomeUnknown    = store.ErrOutcomeUnknown
 )
 
 // The stores (packages redisstore and dirstore).

@@ -41,7 +41,12 @@ func FetchReload(ctx context.Context, s Store, opts ReloadOptions) (*Snapshot, e
 // ApplyReload is the workspace half of a reload: it merges what FetchReload
 // read, keeping or discarding local edits as opts says.
 func (w *Workspace) ApplyReload(snap *Snapshot, opts ReloadOptions) ReloadReport {
-	return w.Apply(snap, opts.Discard)
+	report := w.Apply(snap, opts.Discard)
+	if extra := w.collisionWarnings(); len(extra) > 0 {
+		n := len(report.Warnings) // the snapshot's slice: never appended to in place
+		report.Warnings = append(report.Warnings[:n:n], extra...)
+	}
+	return report
 }
 
 // ReloadReport says what a reload changed in the workspace.
@@ -108,10 +113,15 @@ func (w *Workspace) applyNamespace(snap *NamespaceSnapshot, discard bool, report
 			}
 			ns.addConfig(fresh)
 		case !c.base.Same(cs.Raw):
-			theirs := cs.Raw
-			c.theirs, c.remote = &theirs, nil
+			// The reload brings their version itself: what a live refresh
+			// only noted is settled here, merged or as a conflict.
+			c.remote = nil
 			c.listed = c.listed || !cs.Unlisted
-			report.Conflicts++
+			if ns.remoteChange(c, cs.Raw) {
+				report.Conflicts++
+			} else {
+				report.Changed++
+			}
 		}
 	}
 	for _, name := range ns.ConfigNames() {
@@ -129,9 +139,12 @@ func (w *Workspace) applyNamespace(snap *NamespaceSnapshot, discard bool, report
 			ns.removeConfig(name)
 			report.Removed++
 		case c.base.State != RawMissing:
-			missing := MissingRaw()
-			c.theirs, c.remote = &missing, nil
-			report.Conflicts++
+			c.remote = nil
+			if ns.remoteChange(c, MissingRaw()) {
+				report.Conflicts++
+			} else {
+				report.Removed++
+			}
 		}
 	}
 }

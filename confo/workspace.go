@@ -3,6 +3,8 @@ package confo
 import (
 	"fmt"
 	"sort"
+
+	"github.com/confo-dev/confo/confo/jsonvalue"
 )
 
 // Status is the local state of a config or namespace relative to what was
@@ -82,6 +84,17 @@ type Config struct {
 	// remote is what another client stored while this config had local
 	// edits, seen by a live refresh, which never touches local edits.
 	remote *remoteSeen
+	// An edit is either field edits over the base (patch; the base is an
+	// object, or missing and read as {}) or a whole new value (whole, the
+	// value in value). Field edits need not decode the base: see fields.go.
+	patch jsonvalue.Patch
+	whole bool
+	// gen counts edits, so that settling a persist tells an edit made
+	// while it was in flight from the one it wrote.
+	gen uint64
+	// merge is what persist and the conflict view know about theirs (see
+	// merge.go and conflicts.go).
+	merge mergeState
 }
 
 // NewWorkspace returns an empty workspace over a backend that names its
@@ -208,7 +221,8 @@ func (w *Workspace) removeNamespace(name string) {
 // Name returns the config's name.
 func (c *Config) Name() string { return c.name }
 
-// Base is what the backend held when the config was last loaded or persisted.
+// Base is what the backend held when the config was last loaded or
+// persisted. Its bytes are shared with the decoded value: never change them.
 func (c *Config) Base() Raw { return c.base }
 
 // Theirs is the other client's version when the config is in conflict.
@@ -262,14 +276,18 @@ func (c *Config) Value(ns string) (Value, error) {
 // problem decodes the base bytes on first use and says why they are
 // unusable, or returns "" when the config has a usable value.
 func (c *Config) problem() string {
-	if c.edited || c.decoded {
+	if c.decoded {
 		return c.decodeErr
 	}
 	c.decoded = true
+	if c.edited && !c.whole {
+		c.value = c.patchedValue()
+		return ""
+	}
 	if c.decodeErr = storedProblem(c.base); c.decodeErr != "" {
 		return c.decodeErr
 	}
-	v, err := Decode(c.base.Bytes)
+	v, err := jsonvalue.DecodeImmutable(c.base.Bytes)
 	if err != nil {
 		c.decodeErr = "not JSON: " + err.Error()
 		return c.decodeErr
@@ -295,15 +313,14 @@ func storedProblem(raw Raw) string {
 // setValue replaces the local value. A value equal to the stored one makes
 // the config clean again, so undoing an edit by hand writes nothing.
 func (c *Config) setValue(v Value) {
-	c.deleted = false
-	c.remoteChanged = false
+	c.touchEdit()
 	if c.base.State == RawPresent && c.listed {
-		if base, err := Decode(c.base.Bytes); err == nil && base.Equal(v) {
-			c.value, c.decoded, c.decodeErr, c.edited, c.encoded = base, true, "", false, nil
+		if base, ok := c.baseValue(); ok && base.Equal(v) {
+			c.value, c.decoded, c.decodeErr, c.edited, c.whole, c.patch = base, true, "", false, false, jsonvalue.Patch{}
 			return
 		}
 	}
-	c.value, c.decoded, c.decodeErr, c.edited, c.encoded = v, true, "", true, nil
+	c.value, c.decoded, c.decodeErr, c.edited, c.whole, c.patch = v, true, "", true, true, jsonvalue.Patch{}
 }
 
 // Namespace returns a namespace by name, or nil.

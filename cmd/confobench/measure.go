@@ -232,7 +232,7 @@ type persistResult struct {
 const persistNamespace = "bulk"
 
 // measurePersist edits n configs of one namespace and times confo.Persist
-// of that namespace (one WATCH/MULTI/EXEC, conflict-checked) against a
+// of that namespace (one compare-and-set script, conflict-checked) against a
 // TxPipelined MULTI/SET of the very bytes confo wrote. The data is reset
 // to the original before each timed write.
 func measurePersist(ctx context.Context, o options, raw *redis.Client, addr string, n int) (persistResult, error) {

@@ -114,7 +114,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 			return fmt.Errorf("persist: %w", err)
 		}
 		rows = append(rows, row{
-			what: "persist changed configs, one namespace (confo.Persist: WATCH, conflict check, MULTI/EXEC) vs raw TxPipelined MULTI/SET of the same bytes", size: sizeLabel(p.configs),
+			what: "persist changed configs, one namespace (confo.Persist: every key checked and written in one compare-and-set script) vs raw TxPipelined MULTI/SET of the same bytes", size: sizeLabel(p.configs),
 			confo: fmtDur(p.confo), baseline: fmtDur(p.raw), ratio: ratio(float64(p.confo), float64(p.raw)),
 			target: fmt.Sprintf("≤ %.0f×", targetPersist), verdict: verdict(float64(p.confo) <= targetPersist*float64(p.raw)),
 		})

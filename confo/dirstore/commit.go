@@ -104,7 +104,7 @@ func (s *Store) commitNamespace(ctx context.Context, ch store.NamespaceChange, o
 		}
 		// Even with Overwrite: configs nobody here has seen are never deleted.
 		if added {
-			conflicts = append(conflicts, store.Conflict{Namespace: ch.Namespace, Reason: "namespace has configs added by another client"})
+			conflicts = append(conflicts, store.NamespaceNotEmptyConflict(ch.Namespace))
 		}
 	}
 	if len(conflicts) > 0 {
@@ -171,7 +171,7 @@ func missingNamespace(ch store.NamespaceChange, opts store.CommitOptions) []stor
 		})
 	}
 	if hasWrites {
-		conflicts = append(conflicts, store.Conflict{Namespace: ch.Namespace, Reason: "namespace deleted by another client"})
+		conflicts = append(conflicts, store.NamespaceDeletedConflict(ch.Namespace))
 	}
 	return conflicts
 }

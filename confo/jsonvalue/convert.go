@@ -15,22 +15,22 @@ import (
 // []any or map[string]any. Objects lose their member order, and of duplicate
 // keys only the last survives.
 func (v Value) Interface() any {
-	switch v.kind {
+	switch v.Kind() {
 	case Bool:
-		return v.b
+		return v.Bool()
 	case Number:
 		return json.Number(v.str)
 	case String:
 		return v.str
 	case Array:
-		out := make([]any, len(v.items))
-		for i, it := range v.items {
+		out := make([]any, v.Len())
+		for i, it := range v.itemList() {
 			out[i] = it.Interface()
 		}
 		return out
 	case Object:
-		out := make(map[string]any, len(v.members))
-		for _, m := range v.members {
+		out := make(map[string]any, v.Len())
+		for _, m := range v.memberList() {
 			out[m.Key] = m.Value.Interface()
 		}
 		return out
@@ -71,7 +71,7 @@ func ValueOf(x any) (Value, error) {
 				return Value{}, err
 			}
 		}
-		return Value{kind: Array, items: items}, nil
+		return arrayOf(items), nil
 	case map[string]any:
 		members := make([]Member, 0, len(x))
 		for _, k := range slices.Sorted(maps.Keys(x)) {
@@ -81,7 +81,7 @@ func ValueOf(x any) (Value, error) {
 			}
 			members = append(members, Member{Key: k, Value: val})
 		}
-		return Value{kind: Object, members: members}, nil
+		return objectOf(members), nil
 	}
 	return reflectValueOf(reflect.ValueOf(x))
 }
@@ -97,7 +97,7 @@ func reflectValueOf(rv reflect.Value) (Value, error) {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		return IntValue(rv.Int()), nil
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		return Value{kind: Number, str: strconv.FormatUint(rv.Uint(), 10)}, nil
+		return numberOf(strconv.FormatUint(rv.Uint(), 10)), nil
 	case reflect.Float32:
 		// Shortest float32 digits, so float32(0.1) reads back as 0.1 rather
 		// than as the float64 widening 0.10000000149011612.
@@ -112,7 +112,7 @@ func reflectValueOf(rv reflect.Value) (Value, error) {
 				return Value{}, err
 			}
 		}
-		return Value{kind: Array, items: items}, nil
+		return arrayOf(items), nil
 	case reflect.Map:
 		if rv.Type().Key().Kind() != reflect.String {
 			break
@@ -127,7 +127,7 @@ func reflectValueOf(rv reflect.Value) (Value, error) {
 			}
 			members[i] = Member{Key: k.String(), Value: val}
 		}
-		return Value{kind: Object, members: members}, nil
+		return objectOf(members), nil
 	}
 	return Value{}, fmt.Errorf("cannot convert %s to a JSON value", rv.Type())
 }
@@ -139,11 +139,11 @@ func reflectValueOf(rv reflect.Value) (Value, error) {
 func floatValue(f float64, bitSize int) Value {
 	switch {
 	case math.IsNaN(f):
-		return Value{kind: Number, str: "NaN"}
+		return numberOf("NaN")
 	case math.IsInf(f, 1):
-		return Value{kind: Number, str: "Infinity"}
+		return numberOf("Infinity")
 	case math.IsInf(f, -1):
-		return Value{kind: Number, str: "-Infinity"}
+		return numberOf("-Infinity")
 	}
 	var buf [32]byte
 	sci := strconv.AppendFloat(buf[:0], f, 'e', -1, bitSize)
@@ -191,7 +191,7 @@ func floatValue(f float64, bitSize int) Value {
 		out = append(out, '.')
 		out = append(out, digits[exp+1:]...)
 	}
-	return Value{kind: Number, str: string(out)}
+	return numberOf(string(out))
 }
 
 // MarshalJSON returns Encode(v). Note that encoding/json compacts (removing

@@ -31,6 +31,14 @@ func Decode(data []byte) (Value, error) {
 	return decodeText(string(data))
 }
 
+// DecodeImmutable is Decode without a copy of data: the Value's strings
+// may point into it, so data must never change afterwards. confo decodes
+// stored configs with it, whose bytes it never changes, so that a decoded
+// config costs its elements and not a second copy of its bytes.
+func DecodeImmutable(data []byte) (Value, error) {
+	return decodeText(bytesView(data))
+}
+
 func decodeText(s string) (Value, error) {
 	d := decoderPool.Get().(*decoder)
 	defer d.release()
@@ -89,15 +97,19 @@ func (d *decoder) failAt(pos int, msg string) *SyntaxError {
 	return d.fail(msg)
 }
 
-func (d *decoder) skipSpace() {
-	for d.pos < len(d.s) {
-		switch d.s[d.pos] {
+func (d *decoder) skipSpace() { d.pos = spaceEnd(d.s, d.pos) }
+
+// spaceEnd is the end of the JSON whitespace at s[i:].
+func spaceEnd(s string, i int) int {
+	for i < len(s) {
+		switch s[i] {
 		case ' ', '\t', '\n', '\r':
-			d.pos++
+			i++
 		default:
-			return
+			return i
 		}
 	}
+	return i
 }
 
 // value parses the value at d.pos; depth counts the enclosing containers.
@@ -109,28 +121,28 @@ func (d *decoder) value(depth int) (Value, error) {
 	switch c := d.s[d.pos]; c {
 	case '"':
 		s, err := d.str()
-		return Value{kind: String, str: s}, err
+		return stringOf(s), err
 	case '{':
 		return d.object(depth + 1)
 	case '[':
 		return d.array(depth + 1)
 	case 't':
-		return d.word("true", Value{kind: Bool, b: true})
+		return d.word("true", boolOf(true))
 	case 'f':
-		return d.word("false", Value{kind: Bool})
+		return d.word("false", boolOf(false))
 	case 'n':
 		return d.word("null", Value{})
 	case 'N':
-		return d.word("NaN", Value{kind: Number, str: "NaN"})
+		return d.word("NaN", numberOf("NaN"))
 	case 'I':
-		return d.word("Infinity", Value{kind: Number, str: "Infinity"})
+		return d.word("Infinity", numberOf("Infinity"))
 	default:
 		if c == '-' || c >= '0' && c <= '9' {
 			end, err := scanNumber(d.s, d.pos)
 			if err != nil {
 				return Value{}, d.failAt(err.Offset, err.Msg)
 			}
-			v := Value{kind: Number, str: d.s[d.pos:end]}
+			v := numberOf(d.s[d.pos:end])
 			d.pos = end
 			return v, nil
 		}
@@ -154,7 +166,7 @@ func (d *decoder) array(depth int) (Value, error) {
 	d.skipSpace()
 	if d.pos < len(d.s) && d.s[d.pos] == ']' {
 		d.pos++
-		return Value{kind: Array}, nil
+		return Value{node: emptyArray}, nil
 	}
 	base := len(d.items)
 	for {
@@ -173,7 +185,7 @@ func (d *decoder) array(depth int) (Value, error) {
 				d.pos++
 				items := slices.Clone(d.items[base:])
 				d.items = d.items[:base]
-				return Value{kind: Array, items: items}, nil
+				return arrayOf(items), nil
 			}
 		}
 		return Value{}, d.fail("expected ',' or ']' after array element")
@@ -188,7 +200,7 @@ func (d *decoder) object(depth int) (Value, error) {
 	d.skipSpace()
 	if d.pos < len(d.s) && d.s[d.pos] == '}' {
 		d.pos++
-		return Value{kind: Object}, nil
+		return Value{node: emptyObject}, nil
 	}
 	base := len(d.members)
 	for {
@@ -220,7 +232,7 @@ func (d *decoder) object(depth int) (Value, error) {
 				d.pos++
 				members := slices.Clone(d.members[base:])
 				d.members = d.members[:base]
-				return Value{kind: Object, members: members}, nil
+				return objectOf(members), nil
 			}
 		}
 		return Value{}, d.fail("expected ',' or '}' after object member")
@@ -372,39 +384,42 @@ func scanNumber(s string, i int) (int, *SyntaxError) {
 			return i + len("Infinity"), nil
 		}
 	}
-	digits := func(what string) *SyntaxError {
-		if i >= len(s) || s[i] < '0' || s[i] > '9' {
-			return &SyntaxError{Offset: i, Msg: "expected digit " + what}
-		}
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		return nil
-	}
 	if i < len(s) && s[i] == '0' {
 		i++
 		if i < len(s) && s[i] >= '0' && s[i] <= '9' {
 			return 0, &SyntaxError{Offset: i, Msg: "leading zeros are not allowed in numbers"}
 		}
-	} else if err := digits("in number"); err != nil {
-		return 0, err
+	} else if j := skipDigits(s, i); j == i {
+		return 0, &SyntaxError{Offset: i, Msg: "expected digit in number"}
+	} else {
+		i = j
 	}
 	if i < len(s) && s[i] == '.' {
-		i++
-		if err := digits("after decimal point"); err != nil {
-			return 0, err
+		j := skipDigits(s, i+1)
+		if j == i+1 {
+			return 0, &SyntaxError{Offset: j, Msg: "expected digit after decimal point"}
 		}
+		i = j
 	}
 	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
 		i++
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		if err := digits("in exponent"); err != nil {
-			return 0, err
+		j := skipDigits(s, i)
+		if j == i {
+			return 0, &SyntaxError{Offset: j, Msg: "expected digit in exponent"}
 		}
+		i = j
 	}
 	return i, nil
+}
+
+func skipDigits(s string, i int) int {
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
 }
 
 func validNumber(lit string) bool {

@@ -13,9 +13,9 @@ func Encode(v Value) []byte {
 
 // AppendEncode appends the encoding of v (see Encode) to dst.
 func AppendEncode(dst []byte, v Value) []byte {
-	switch v.kind {
+	switch v.Kind() {
 	case Bool:
-		if v.b {
+		if v.Bool() {
 			return append(dst, "true"...)
 		}
 		return append(dst, "false"...)
@@ -25,7 +25,7 @@ func AppendEncode(dst []byte, v Value) []byte {
 		return appendString(dst, v.str)
 	case Array:
 		dst = append(dst, '[')
-		for i, it := range v.items {
+		for i, it := range v.itemList() {
 			if i > 0 {
 				dst = append(dst, ", "...)
 			}
@@ -34,7 +34,7 @@ func AppendEncode(dst []byte, v Value) []byte {
 		return append(dst, ']')
 	case Object:
 		dst = append(dst, '{')
-		for i, m := range v.members {
+		for i, m := range v.memberList() {
 			if i > 0 {
 				dst = append(dst, ", "...)
 			}

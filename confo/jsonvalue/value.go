@@ -51,11 +51,68 @@ func (k Kind) String() string {
 // slices they are given, and the accessors hand out iterators or single
 // elements, never the backing slices.
 type Value struct {
+	str  string // string content for String, literal for Number
+	node *node  // nil for null
+}
+
+// node is the rest of a Value: its kind, and the elements of a container.
+// Scalars share one node per kind, so a Value is 24 bytes and a Member 40,
+// which is most of the memory of a decoded config of millions of fields.
+// Nodes are never changed once made.
+type node struct {
 	kind    Kind
 	b       bool
-	str     string // string content for String, literal for Number
 	items   []Value
 	members []Member
+}
+
+var (
+	trueNode    = &node{kind: Bool, b: true}
+	falseNode   = &node{kind: Bool}
+	numberNode  = &node{kind: Number}
+	stringNode  = &node{kind: String}
+	emptyArray  = &node{kind: Array}
+	emptyObject = &node{kind: Object}
+)
+
+func numberOf(literal string) Value { return Value{str: literal, node: numberNode} }
+func stringOf(s string) Value       { return Value{str: s, node: stringNode} }
+
+func boolOf(b bool) Value {
+	if b {
+		return Value{node: trueNode}
+	}
+	return Value{node: falseNode}
+}
+
+func arrayOf(items []Value) Value {
+	if len(items) == 0 {
+		return Value{node: emptyArray}
+	}
+	return Value{node: &node{kind: Array, items: items}}
+}
+
+func objectOf(members []Member) Value {
+	if len(members) == 0 {
+		return Value{node: emptyObject}
+	}
+	return Value{node: &node{kind: Object, members: members}}
+}
+
+// itemList and memberList are the elements of an array or an object, nil
+// for other kinds; callers never change them.
+func (v Value) itemList() []Value {
+	if v.node == nil {
+		return nil
+	}
+	return v.node.items
+}
+
+func (v Value) memberList() []Member {
+	if v.node == nil {
+		return nil
+	}
+	return v.node.members
 }
 
 // Member is one key/value pair of a JSON object.
@@ -71,12 +128,12 @@ var ErrNotObject = errors.New("value is not a JSON object")
 func NullValue() Value { return Value{} }
 
 // BoolValue returns JSON true or false.
-func BoolValue(b bool) Value { return Value{kind: Bool, b: b} }
+func BoolValue(b bool) Value { return boolOf(b) }
 
 // StringValue returns a JSON string. s should be UTF-8; the encoder writes
 // WTF-8 encoded surrogates (as produced by Decode for lone surrogate escapes)
 // back as \u escapes and any other invalid byte as \ufffd.
-func StringValue(s string) Value { return Value{kind: String, str: s} }
+func StringValue(s string) Value { return stringOf(s) }
 
 // NumberValue returns a JSON number whose literal is kept verbatim. Besides
 // RFC 8259 numbers it accepts NaN, Infinity and -Infinity, which Python's
@@ -85,34 +142,39 @@ func NumberValue(literal string) (Value, error) {
 	if !validNumber(literal) {
 		return Value{}, fmt.Errorf("invalid JSON number literal %q", literal)
 	}
-	return Value{kind: Number, str: literal}, nil
+	return numberOf(literal), nil
 }
 
 // IntValue returns a JSON number with the decimal literal of i.
 func IntValue(i int64) Value {
-	return Value{kind: Number, str: strconv.FormatInt(i, 10)}
+	return numberOf(strconv.FormatInt(i, 10))
 }
 
 // ArrayValue returns a JSON array of the given items.
 func ArrayValue(items ...Value) Value {
-	return Value{kind: Array, items: slices.Clone(items)}
+	return arrayOf(slices.Clone(items))
 }
 
 // ObjectValue returns a JSON object with the members in the given order.
 // Duplicate keys are kept, as they are by Decode.
 func ObjectValue(members ...Member) Value {
-	return Value{kind: Object, members: slices.Clone(members)}
+	return objectOf(slices.Clone(members))
 }
 
 // Kind reports the kind of v.
-func (v Value) Kind() Kind { return v.kind }
+func (v Value) Kind() Kind {
+	if v.node == nil {
+		return Null
+	}
+	return v.node.kind
+}
 
 // Bool returns the boolean of a Bool value and false for other kinds.
-func (v Value) Bool() bool { return v.b }
+func (v Value) Bool() bool { return v.node == trueNode }
 
 // Str returns the content of a String value and "" for other kinds.
 func (v Value) Str() string {
-	if v.kind != String {
+	if v.Kind() != String {
 		return ""
 	}
 	return v.str
@@ -120,7 +182,7 @@ func (v Value) Str() string {
 
 // Literal returns the verbatim literal of a Number value and "" for other kinds.
 func (v Value) Literal() string {
-	if v.kind != Number {
+	if v.Kind() != Number {
 		return ""
 	}
 	return v.str
@@ -128,14 +190,14 @@ func (v Value) Literal() string {
 
 // Len returns the number of items of an array or members of an object, and 0
 // for other kinds.
-func (v Value) Len() int { return len(v.items) + len(v.members) }
+func (v Value) Len() int { return len(v.itemList()) + len(v.memberList()) }
 
 // Items iterates over the items of an array with their index; other kinds
 // have none. Iterating copies nothing, which matters for a config of millions
 // of elements.
 func (v Value) Items() iter.Seq2[int, Value] {
 	return func(yield func(int, Value) bool) {
-		for i, it := range v.items {
+		for i, it := range v.itemList() {
 			if !yield(i, it) {
 				return
 			}
@@ -147,7 +209,7 @@ func (v Value) Items() iter.Seq2[int, Value] {
 // duplicate keys included; other kinds have none.
 func (v Value) Members() iter.Seq2[string, Value] {
 	return func(yield func(string, Value) bool) {
-		for _, m := range v.members {
+		for _, m := range v.memberList() {
 			if !yield(m.Key, m.Value) {
 				return
 			}
@@ -157,23 +219,24 @@ func (v Value) Members() iter.Seq2[string, Value] {
 
 // Item returns item i of an array; it panics when i is out of range, like
 // indexing a slice.
-func (v Value) Item(i int) Value { return v.items[i] }
+func (v Value) Item(i int) Value { return v.itemList()[i] }
 
 // Member returns member i of an object; it panics when i is out of range.
-func (v Value) Member(i int) Member { return v.members[i] }
+func (v Value) Member(i int) Member { return v.memberList()[i] }
 
 // Field returns the value of the member called key. If the key occurs more
 // than once the last occurrence wins, which is what Python's json.loads keeps.
 func (v Value) Field(key string) (Value, bool) {
 	if i := v.lastIndex(key); i >= 0 {
-		return v.members[i].Value, true
+		return v.memberList()[i].Value, true
 	}
 	return Value{}, false
 }
 
 func (v Value) lastIndex(key string) int {
-	for i := len(v.members) - 1; i >= 0; i-- {
-		if v.members[i].Key == key {
+	members := v.memberList()
+	for i := len(members) - 1; i >= 0; i-- {
+		if members[i].Key == key {
 			return i
 		}
 	}
@@ -185,54 +248,56 @@ func (v Value) lastIndex(key string) int {
 // that member changed; with duplicate keys the last occurrence, the one
 // Field reads, is replaced. A new key is appended.
 func (v Value) WithField(key string, val Value) (Value, error) {
-	if v.kind != Object {
+	if v.Kind() != Object {
 		return Value{}, ErrNotObject
 	}
 	var members []Member
 	if i := v.lastIndex(key); i >= 0 {
-		members = slices.Clone(v.members)
+		members = slices.Clone(v.memberList())
 		members[i].Value = val
 	} else {
-		members = make([]Member, len(v.members), len(v.members)+1)
-		copy(members, v.members)
+		old := v.memberList()
+		members = make([]Member, len(old), len(old)+1)
+		copy(members, old)
 		members = append(members, Member{Key: key, Value: val})
 	}
-	return Value{kind: Object, members: members}, nil
+	return objectOf(members), nil
 }
 
 // WithoutField returns a copy of the object v without any member called key.
 func (v Value) WithoutField(key string) (Value, error) {
-	if v.kind != Object {
+	if v.Kind() != Object {
 		return Value{}, ErrNotObject
 	}
 	if v.lastIndex(key) < 0 {
 		return v, nil
 	}
-	members := make([]Member, 0, len(v.members)-1)
-	for _, m := range v.members {
+	old := v.memberList()
+	members := make([]Member, 0, len(old)-1)
+	for _, m := range old {
 		if m.Key != key {
 			members = append(members, m)
 		}
 	}
-	return Value{kind: Object, members: members}, nil
+	return objectOf(members), nil
 }
 
 // Equal reports whether v and o are the same document: numbers are compared
 // by literal (so 1 and 1.0 differ, as they do once written out) and object
 // members must be in the same order.
 func (v Value) Equal(o Value) bool {
-	if v.kind != o.kind {
+	if v.Kind() != o.Kind() {
 		return false
 	}
-	switch v.kind {
+	switch v.Kind() {
 	case Bool:
-		return v.b == o.b
+		return v.Bool() == o.Bool()
 	case Number, String:
 		return v.str == o.str
 	case Array:
-		return slices.EqualFunc(v.items, o.items, Value.Equal)
+		return slices.EqualFunc(v.itemList(), o.itemList(), Value.Equal)
 	case Object:
-		return slices.EqualFunc(v.members, o.members, func(a, b Member) bool {
+		return slices.EqualFunc(v.memberList(), o.memberList(), func(a, b Member) bool {
 			return a.Key == b.Key && a.Value.Equal(b.Value)
 		})
 	}

@@ -83,3 +83,18 @@ func FuzzParseLiteral(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeImmutable checks that decoding without a copy gives what
+// Decode gives.
+func FuzzDecodeImmutable(f *testing.F) {
+	for _, s := range codecSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		want, werr := jsonvalue.Decode(in)
+		got, gerr := jsonvalue.DecodeImmutable(in)
+		if (werr == nil) != (gerr == nil) || werr == nil && !got.Equal(want) {
+			t.Fatalf("DecodeImmutable(%q) = %v, %v; Decode gives %v, %v", in, got, gerr, want, werr)
+		}
+	})
+}

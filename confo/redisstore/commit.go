@@ -2,85 +2,57 @@ package redisstore
 
 import (
 	"context"
-	_ "embed"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/confo-dev/confo/confo/store"
 	"github.com/redis/go-redis/v9"
 )
 
-// casScript (commit.lua) compares every config key with what the caller
-// expects and, only when all match, writes the configs and then the list keys. Redis runs
-// a script atomically, so no other client's write lands between the check
-// and the write. It reads and writes with MGET and MSET in chunks: one
-// redis.call per key would double its time.
+// A namespace commit reads the namespace's list and the registry, decides
+// in Go what to write (the merged list, the registry, which configs), and
+// then writes it in one step that first checks that every key still holds
+// what was read or loaded. On a single server (or a Sentinel-managed
+// master) that step is one Lua script (commit_single.go), or for a few
+// configs WATCH and MULTI/EXEC (commit_watch.go). What is decided here
+// holds for any such step:
 //
-//	KEYS: the n config keys, then the list keys to write
-//	ARGV[1]: two letters per key: the check ("p" present with these bytes,
-//	         "m" missing, "u" unreadable of this Redis type, "*" none;
-//	         "-" for a list key) and the write ("s" set, "d" delete)
-//	ARGV[2i], ARGV[2i+1]: key i's expected bytes (or type) and new value
-//
-// It returns nothing when it wrote, else per conflicting config its index
-// (1-based), what it holds ("p", "m", "u") and its bytes or type.
-//
-//go:embed commit.lua
-var casScript string
+//   - every config written is listed in its namespace and the namespace is
+//     registered, or nothing is written: a change into a namespace another
+//     client removed is a conflict (with Overwrite, the namespace is
+//     registered again), and so is a config another client took out of
+//     the list;
+//   - no key is written that another registered namespace's list or listed
+//     config also uses.
 
-// commitAttempts bounds the retries when a watched key changes between our
-// read and EXEC; a real conflicting change then shows up on the re-read.
-const commitAttempts = 5
-
-// Commit implements Store: one WATCH/MULTI/EXEC transaction per namespace.
+// Commit implements Store: each namespace in one atomic step.
 func (s *Store) Commit(ctx context.Context, changes []store.NamespaceChange, opts store.CommitOptions) ([]string, error) {
 	if s.cfg.ReadOnly {
-		return nil, fmt.Errorf("persist to redis %s: %w", s.cfg, store.ErrReadOnly)
+		return nil, fmt.Errorf("redis %s: %w", s.cfg, store.ErrReadOnly)
 	}
 	return store.CommitEach(ctx, changes, func(change store.NamespaceChange) ([]store.Conflict, error) {
-		return s.commitNamespace(ctx, change, opts)
+		if len(change.Configs) <= watchLimit {
+			return s.commitWatched(ctx, change, opts)
+		}
+		return s.commitScripted(ctx, change, opts)
 	})
 }
 
-func (s *Store) commitNamespace(ctx context.Context, change store.NamespaceChange, opts store.CommitOptions) ([]store.Conflict, error) {
-	// Only the list keys are WATCHed. Redis (7.0 at least) checks every
-	// WATCH argument against the keys the connection already watches, so
-	// watching n config keys costs O(n²): 0.4 s for 10k keys. The configs
-	// are checked and written by casScript instead, which Redis runs
-	// atomically inside the same MULTI/EXEC. The registry is read every
-	// time (to refuse config keys that are another namespace's list) but
-	// watched only when this change rewrites it, so that namespaces being
-	// registered elsewhere do not make every commit retry.
-	watched := []string{s.listKey(change.Namespace)}
-	if change.Register || change.Unregister {
-		watched = append(watched, s.registryKey())
-	}
-	for range commitAttempts {
-		var conflicts []store.Conflict
-		err := s.client.Watch(ctx, func(tx *redis.Tx) error {
-			var err error
-			conflicts, err = s.commitWatched(ctx, tx, change, opts)
-			return err
-		}, watched...)
-		if errors.Is(err, redis.TxFailedErr) {
-			continue
-		}
-		if err != nil {
-			return nil, s.classify(err)
-		}
-		return conflicts, nil
-	}
-	return nil, fmt.Errorf("other clients kept changing its keys during %d attempts; try again", commitAttempts)
+// current is what the keys a namespace commit depends on hold now.
+type current struct {
+	list, registry store.Raw
+	// registered is the registry's names; others the lists of the other
+	// namespaces whose items could share a key with what the change writes.
+	registered []string
+	others     map[string]store.Raw
 }
 
-// commitWatched runs inside WATCH of the list keys: it reads the list and
-// the registry in one round trip, merges the lists, and sends casScript in
-// one MULTI/EXEC, which writes everything or, when a config changed, nothing.
-func (s *Store) commitWatched(ctx context.Context, tx *redis.Tx, change store.NamespaceChange, opts store.CommitOptions) ([]store.Conflict, error) {
-	keys := []string{s.listKey(change.Namespace), s.registryKey()}
+// readRaws reads keys in one round trip.
+func (s *Store) readRaws(ctx context.Context, keys []string) ([]store.Raw, error) {
 	gets := make([]*redis.StringCmd, len(keys))
-	executed, _ := tx.Pipelined(ctx, func(p redis.Pipeliner) error {
+	executed, _ := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, key := range keys {
 			gets[i] = p.Get(ctx, key)
 		}
@@ -89,196 +61,303 @@ func (s *Store) commitWatched(ctx context.Context, tx *redis.Tx, change store.Na
 	if err := pipelineError(executed); err != nil {
 		return nil, err
 	}
-	current := make([]store.Raw, len(keys))
+	return rawsOf(ctx, s.client, keys, gets)
+}
+
+// rawsOf turns the answers to GETs of keys into what the keys hold, asking
+// the TYPE of those that are not strings.
+func rawsOf(ctx context.Context, c redis.Cmdable, keys []string, gets []*redis.StringCmd) ([]store.Raw, error) {
+	out := make([]store.Raw, len(keys))
 	for i, cmd := range gets {
 		data, err := cmd.Bytes()
 		switch {
 		case err == nil:
-			current[i] = store.PresentRaw(data)
+			out[i] = store.PresentRaw(data)
 		case errors.Is(err, redis.Nil):
-			current[i] = store.MissingRaw()
+			out[i] = store.MissingRaw()
 		default:
 			// WRONGTYPE, the only error pipelineError let through.
-			typ, terr := tx.Type(ctx, keys[i]).Result()
+			typ, terr := c.Type(ctx, keys[i]).Result()
 			if terr != nil {
 				return nil, terr
 			}
-			current[i] = rawOfType(typ)
+			out[i] = rawOfType(typ)
 		}
 	}
-	list, reg := current[0], current[1]
-	if err := s.checkKeyClashes(change, reg); err != nil {
-		return nil, err
-	}
-	newList, listChanged, err := s.mergeList(change, list)
-	if err != nil {
-		return nil, err
-	}
-	if change.Unregister && len(newList) > 0 {
-		return []store.Conflict{{Namespace: change.Namespace, Reason: "namespace has configs added by another client"}}, nil
-	}
-	regBytes, regChanged, err := s.mergeRegistry(change, reg)
-	if err != nil {
-		return nil, err
-	}
-
-	n := len(change.Configs)
-	scriptKeys := make([]string, 0, n+2)
-	ops := make([]byte, 0, 2*n+4)
-	args := make([]any, 1, 1+2*n+4)
-	for _, c := range change.Configs {
-		scriptKeys = append(scriptKeys, s.configKey(change.Namespace, c.Name))
-		switch {
-		case opts.Overwrite:
-			ops = append(ops, '*')
-			args = append(args, "")
-		case c.Expect.State == store.RawPresent:
-			ops = append(ops, 'p')
-			args = append(args, c.Expect.Bytes)
-		case c.Expect.State == store.RawMissing:
-			ops = append(ops, 'm')
-			args = append(args, "")
-		default:
-			ops = append(ops, 'u')
-			args = append(args, c.Expect.Type)
-		}
-		if c.Write == nil {
-			ops = append(ops, 'd')
-			args = append(args, "")
-		} else {
-			ops = append(ops, 's')
-			args = append(args, c.Write)
-		}
-	}
-	write := func(key string, value []byte) {
-		scriptKeys = append(scriptKeys, key)
-		if value == nil {
-			ops = append(ops, '-', 'd')
-			args = append(args, "", "")
-		} else {
-			ops = append(ops, '-', 's')
-			args = append(args, "", value)
-		}
-	}
-	switch {
-	case change.Unregister:
-		write(s.listKey(change.Namespace), nil)
-	case listChanged:
-		write(s.listKey(change.Namespace), encodeList("configurations", newList))
-	}
-	if regChanged {
-		write(s.registryKey(), regBytes)
-	}
-	if len(scriptKeys) == 0 {
-		// Registering a namespace that is already registered and listed.
-		return nil, nil
-	}
-	args[0] = ops
-	var cas *redis.Cmd
-	if _, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		cas = p.Eval(ctx, casScript, scriptKeys, args...)
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	bad, err := cas.Slice()
-	if err != nil {
-		return nil, err
-	}
-	var conflicts []store.Conflict
-	for i := 0; i+2 < len(bad); i += 3 {
-		idx, _ := bad[i].(int64)
-		kind, _ := bad[i+1].(string)
-		payload, _ := bad[i+2].(string)
-		if idx < 1 || int(idx) > n {
-			return nil, fmt.Errorf("unexpected answer from the compare-and-set script: %v", bad)
-		}
-		var theirs store.Raw
-		switch kind {
-		case "p":
-			theirs = store.PresentRaw([]byte(payload))
-		case "m":
-			theirs = store.MissingRaw()
-		default:
-			theirs = rawOfType(payload)
-		}
-		c := change.Configs[idx-1]
-		conflicts = append(conflicts, store.Conflict{Namespace: change.Namespace, Config: c.Name, Reason: store.ConflictReason(c.Expect, theirs), Ours: c.Expect, Theirs: theirs})
-	}
-	return conflicts, nil
+	return out, nil
 }
 
-// checkKeyClashes refuses a config whose key is the list key of another
-// registered namespace ("b" in "a" and the namespace "a-b"): writing it would
-// destroy that list. A malformed registry is reported by mergeRegistry when
-// this change rewrites it and by every Load; it is not this check's concern.
-func (s *Store) checkKeyClashes(change store.NamespaceChange, registry store.Raw) error {
-	if registry.State != store.RawPresent || len(change.Configs) == 0 {
-		return nil
+// readCurrent reads the list and the registry, then the lists of the
+// namespaces whose items could share a key with what the change writes
+// (a second round trip, only when there are such namespaces).
+func (s *Store) readCurrent(ctx context.Context, change store.NamespaceChange) (*current, error) {
+	raws, err := s.readRaws(ctx, []string{s.listKey(change.Namespace), s.registryKey()})
+	if err != nil {
+		return nil, err
 	}
-	names, reason := decodeList(registry.Bytes, "namespaces")
-	if reason != "" {
-		return nil
+	cur, err := s.currentOf(raws[0], raws[1])
+	if err != nil {
+		return nil, err
+	}
+	others := neighbours(change, cur.registered)
+	if len(others) == 0 {
+		return cur, nil
+	}
+	keys := make([]string, len(others))
+	for i, ns := range others {
+		keys[i] = s.listKey(ns)
+	}
+	if raws, err = s.readRaws(ctx, keys); err != nil {
+		return nil, err
+	}
+	cur.setOthers(others, raws)
+	return cur, nil
+}
+
+// currentOf reads the registry's names.
+func (s *Store) currentOf(list, registry store.Raw) (*current, error) {
+	cur := &current{list: list, registry: registry}
+	switch registry.State {
+	case store.RawPresent:
+		names, reason := decodeList(registry.Bytes, "namespaces")
+		if reason != "" {
+			return nil, &store.MalformedKeyError{Key: s.registryKey(), Reason: reason}
+		}
+		cur.registered = names
+	case store.RawUnreadable:
+		return nil, &store.MalformedKeyError{Key: s.registryKey(), Reason: notAString(registry.Type)}
+	}
+	return cur, nil
+}
+
+func (cur *current) setOthers(names []string, lists []store.Raw) {
+	cur.others = make(map[string]store.Raw, len(names))
+	for i, ns := range names {
+		cur.others[ns] = lists[i]
+	}
+}
+
+// writtenKeys lists the keys (without the prefix) a change creates or
+// writes, each with the item it belongs to: configs written or listed and,
+// when registering, the namespace's list.
+func writtenKeys(change store.NamespaceChange) (keys, items []string) {
+	seen := map[string]bool{}
+	add := func(key, it string) {
+		if !seen[key] {
+			seen[key] = true
+			keys, items = append(keys, key), append(items, it)
+		}
+	}
+	if change.Register {
+		add(layout{}.NamespaceKey(change.Namespace), fmt.Sprintf("namespace %q", change.Namespace))
 	}
 	for _, c := range change.Configs {
-		other := change.Namespace + "-" + c.Name
-		if _, found := slices.BinarySearch(names, other); found {
-			return fmt.Errorf("config %q: %w: its key %q is the list of the namespace %q", c.Name, store.ErrInvalidName, s.listKey(other), other)
+		if c.Write != nil {
+			add(layout{}.ConfigKey(change.Namespace, c.Name), configItem(change.Namespace, c.Name))
+		}
+	}
+	for _, name := range change.ListAdd {
+		add(layout{}.ConfigKey(change.Namespace, name), configItem(change.Namespace, name))
+	}
+	return keys, items
+}
+
+func configItem(ns, cfg string) string { return fmt.Sprintf("config %q in namespace %q", cfg, ns) }
+
+// neighbours lists the registered namespaces, other than the change's own,
+// whose configs could have a key the change writes: those a key begins
+// with, followed by "-". Such a namespace either begins the change's own
+// name ("a" for "a-b") or begins with it ("a-b" for "a"); when the registry
+// holds neither, which is the usual case, no key needs a look.
+func neighbours(change store.NamespaceChange, registered []string) []string {
+	if !hasRelatives(change.Namespace, registered) {
+		return nil
+	}
+	var out []string
+	keys, _ := writtenKeys(change)
+	for _, key := range keys {
+		for p := strings.IndexByte(key, '-'); p >= 0; p = nextDash(key, p) {
+			ns := key[:p]
+			if ns == change.Namespace || slices.Contains(out, ns) {
+				continue
+			}
+			if _, ok := slices.BinarySearch(registered, ns); ok {
+				out = append(out, ns)
+			}
+		}
+	}
+	return out
+}
+
+// hasRelatives reports whether a registered namespace other than ns begins
+// ns at a "-" or begins with ns followed by "-".
+func hasRelatives(ns string, registered []string) bool {
+	for p := strings.IndexByte(ns, '-'); p >= 0; p = nextDash(ns, p) {
+		if _, ok := slices.BinarySearch(registered, ns[:p]); ok {
+			return true
+		}
+	}
+	i, _ := slices.BinarySearch(registered, ns+"-")
+	return i < len(registered) && strings.HasPrefix(registered[i], ns+"-")
+}
+
+func nextDash(s string, p int) int {
+	next := strings.IndexByte(s[p+1:], '-')
+	if next < 0 {
+		return -1
+	}
+	return p + 1 + next
+}
+
+// checkKeyClashes refuses a change that would write a key another
+// registered namespace uses: its list ("b" in "a" and the namespace "a-b")
+// or one of its listed configs ("b-c" in "a" and "c" in "a-b").
+func (s *Store) checkKeyClashes(change store.NamespaceChange, cur *current) error {
+	if !hasRelatives(change.Namespace, cur.registered) {
+		return nil
+	}
+	keys, items := writtenKeys(change)
+	for i, key := range keys {
+		if key != change.Namespace {
+			if _, ok := slices.BinarySearch(cur.registered, key); ok {
+				return &store.KeyCollisionError{Key: s.cfg.Prefix + key, Item: items[i], Other: fmt.Sprintf("the list of namespace %q", key)}
+			}
+		}
+		for p := strings.IndexByte(key, '-'); p >= 0; p = nextDash(key, p) {
+			list, ok := cur.others[key[:p]]
+			if !ok || list.State != store.RawPresent {
+				continue
+			}
+			names, reason := decodeList(list.Bytes, "configurations")
+			if reason != "" {
+				continue
+			}
+			if _, ok := slices.BinarySearch(names, key[p+1:]); ok {
+				return &store.KeyCollisionError{Key: s.cfg.Prefix + key, Item: items[i], Other: configItem(key[:p], key[p+1:])}
+			}
 		}
 	}
 	return nil
 }
 
-// mergeList applies the change's additions and removals to the namespace's
-// current list, keeping names other clients added meanwhile.
-func (s *Store) mergeList(change store.NamespaceChange, current store.Raw) ([]string, bool, error) {
-	var names []string
-	switch current.State {
-	case store.RawPresent:
-		list, reason := decodeList(current.Bytes, "configurations")
-		if reason != "" {
-			return nil, false, &store.MalformedKeyError{Key: s.listKey(change.Namespace), Reason: reason}
-		}
-		names = list
-	case store.RawUnreadable:
-		return nil, false, &store.MalformedKeyError{Key: s.listKey(change.Namespace), Reason: notAString(current.Type)}
-	}
-	merged := slices.Clone(names)
-	merged = append(merged, change.ListAdd...)
-	merged = slices.DeleteFunc(merged, func(n string) bool { return slices.Contains(change.ListRemove, n) })
-	slices.Sort(merged)
-	merged = slices.Compact(merged)
-	if current.State == store.RawMissing {
-		return merged, len(merged) > 0 || change.Register, nil
-	}
-	return merged, !slices.Equal(merged, names), nil
+// nsWrite is what a namespace commit writes besides its configs.
+type nsWrite struct {
+	// conflicts, when there are any, mean nothing is written.
+	conflicts []store.Conflict
+	// list: the new list (nil: keep it); dropList deletes it.
+	list     []byte
+	dropList bool
+	// registry: the new registry (nil: keep it).
+	registry []byte
 }
 
-func (s *Store) mergeRegistry(change store.NamespaceChange, current store.Raw) ([]byte, bool, error) {
-	if !change.Register && !change.Unregister {
-		return nil, false, nil
+// decide merges the change with what the keys hold now.
+func (s *Store) decide(change store.NamespaceChange, cur *current, opts store.CommitOptions) (nsWrite, error) {
+	var w nsWrite
+	if err := s.checkKeyClashes(change, cur); err != nil {
+		return w, err
 	}
-	var names []string
-	switch current.State {
-	case store.RawPresent:
-		list, reason := decodeList(current.Bytes, "namespaces")
-		if reason != "" {
-			return nil, false, &store.MalformedKeyError{Key: s.registryKey(), Reason: reason}
+	_, registered := slices.BinarySearch(cur.registered, change.Namespace)
+	writes := len(change.ListAdd) > 0 || slices.ContainsFunc(change.Configs, func(c store.ConfigChange) bool { return c.Write != nil })
+	register := change.Register || opts.Overwrite && writes && !registered
+	if writes && !registered && !register && !change.Unregister {
+		w.conflicts = []store.Conflict{store.NamespaceDeletedConflict(change.Namespace)}
+		return w, nil
+	}
+	if registered || register {
+		names, listed, err := s.mergeList(change, cur.list)
+		if err != nil {
+			return w, err
 		}
-		names = list
+		if !opts.Overwrite {
+			w.conflicts = unlisted(change, listed)
+		}
+		switch {
+		case change.Unregister && len(names) > 0:
+			w.conflicts = append(w.conflicts, store.NamespaceNotEmptyConflict(change.Namespace))
+		case change.Unregister:
+			w.dropList = cur.list.State != store.RawMissing
+		case cur.list.State == store.RawMissing || !slices.Equal(names, listed):
+			w.list = encodeList("configurations", names)
+		}
+	}
+	if len(w.conflicts) > 0 {
+		return w, nil
+	}
+	switch {
+	case register && !registered:
+		w.registry = encodeList("namespaces", append(slices.Clone(cur.registered), change.Namespace))
+	case change.Unregister && registered:
+		w.registry = encodeList("namespaces", slices.DeleteFunc(slices.Clone(cur.registered), func(n string) bool { return n == change.Namespace }))
+	}
+	return w, nil
+}
+
+// mergeList applies the change to the namespace's current list, keeping
+// names other clients added meanwhile: every config written is listed,
+// every config deleted is not. It also returns the current names.
+func (s *Store) mergeList(change store.NamespaceChange, list store.Raw) (merged, current []string, err error) {
+	switch list.State {
+	case store.RawPresent:
+		names, reason := decodeList(list.Bytes, "configurations")
+		if reason != "" {
+			return nil, nil, &store.MalformedKeyError{Key: s.listKey(change.Namespace), Reason: reason}
+		}
+		current = names
 	case store.RawUnreadable:
-		return nil, false, &store.MalformedKeyError{Key: s.registryKey(), Reason: notAString(current.Type)}
+		return nil, nil, &store.MalformedKeyError{Key: s.listKey(change.Namespace), Reason: notAString(list.Type)}
 	}
-	next := slices.Clone(names)
-	if change.Register {
-		next = append(next, change.Namespace)
-	} else {
-		next = slices.DeleteFunc(next, func(n string) bool { return n == change.Namespace })
+	drop := make(map[string]bool, len(change.ListRemove))
+	for _, name := range change.ListRemove {
+		drop[name] = true
 	}
-	slices.Sort(next)
-	next = slices.Compact(next)
-	if current.State == store.RawPresent && slices.Equal(next, names) {
-		return nil, false, nil
+	// Only names the list lacks are added: editing listed configs, the
+	// common case, leaves the list as it is without sorting it again.
+	merged = slices.Clone(current)
+	added := false
+	add := func(name string) {
+		if _, ok := slices.BinarySearch(current, name); !ok {
+			merged, added = append(merged, name), true
+		}
 	}
-	return encodeList("namespaces", next), true, nil
+	for _, name := range change.ListAdd {
+		add(name)
+	}
+	for _, c := range change.Configs {
+		if c.Write != nil {
+			add(c.Name)
+		} else {
+			drop[c.Name] = true
+		}
+	}
+	if len(drop) > 0 {
+		merged = slices.DeleteFunc(merged, func(n string) bool { return drop[n] })
+	}
+	if added {
+		slices.Sort(merged)
+		merged = slices.Compact(merged)
+	}
+	return merged, current, nil
+}
+
+// unlisted reports the configs the change writes as listed ones that the
+// current list no longer names: another client deleted them, as far as
+// confo can tell, and writing them would bring them back unasked.
+func unlisted(change store.NamespaceChange, current []string) []store.Conflict {
+	adding := make(map[string]bool, len(change.ListAdd))
+	for _, name := range change.ListAdd {
+		adding[name] = true
+	}
+	var out []store.Conflict
+	for _, c := range change.Configs {
+		if c.Write == nil || c.Expect.State == store.RawMissing || adding[c.Name] {
+			continue
+		}
+		if _, ok := slices.BinarySearch(current, c.Name); ok {
+			continue
+		}
+		out = append(out, store.Conflict{Namespace: change.Namespace, Config: c.Name,
+			Reason: "removed from its namespace's list by another client", Ours: c.Expect, Theirs: store.MissingRaw()})
+	}
+	return out
 }

@@ -31,7 +31,9 @@ func CommitEach(ctx context.Context, changes []NamespaceChange, commitOne func(N
 			found, err = commitOne(change)
 		}
 		if err != nil {
-			err = fmt.Errorf("persist namespace %q: %w", change.Namespace, err)
+			if _, named := errors.AsType[*ContentionError](err); !named {
+				err = fmt.Errorf("persist namespace %q: %w", change.Namespace, err)
+			}
 			if len(conflicts) > 0 {
 				err = errors.Join(err, &ConflictError{Conflicts: conflicts})
 			}

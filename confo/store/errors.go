@@ -33,7 +33,58 @@ var (
 	// ErrBusy: other clients kept the data locked (or kept changing it)
 	// for longer than the caller waits; nothing was written, try again.
 	ErrBusy = errors.New("busy: other clients kept it locked; try again")
+	// ErrKeyCollision: two items would be kept under one key; it is also
+	// an ErrInvalidName.
+	ErrKeyCollision = errors.New("two items share one key")
+	// ErrContention: other clients kept changing what a commit checks, more
+	// times than it retries; it is also an ErrConflict, so callers that
+	// report conflicts (exit status 3 of the command line) report it alike.
+	ErrContention = errors.New("other clients kept changing the same keys")
+	// ErrOutcomeUnknown: the connection failed after a write was sent, so
+	// whether it landed is unknown.
+	ErrOutcomeUnknown = errors.New("the write may have landed; reload to see")
 )
+
+// KeyCollisionError names two items that a backend would keep under one
+// key, where writing either would destroy the other.
+type KeyCollisionError struct {
+	Key string
+	// Item and Other describe the two, as `config "b-c" in namespace "a"`.
+	Item, Other string
+}
+
+func (e *KeyCollisionError) Error() string {
+	return fmt.Sprintf("%s and %s share the key %q; rename one of them", e.Item, e.Other, e.Key)
+}
+
+func (e *KeyCollisionError) Unwrap() []error { return []error{ErrKeyCollision, ErrInvalidName} }
+
+// ContentionError says that a namespace could not be committed because
+// other clients kept changing it. Nothing of it was written.
+type ContentionError struct {
+	Namespace string
+	Attempts  int
+}
+
+func (e *ContentionError) Error() string {
+	return fmt.Sprintf("persist namespace %q: other clients kept changing it during %d attempts; nothing of it was written, try again", e.Namespace, e.Attempts)
+}
+
+func (e *ContentionError) Unwrap() []error { return []error{ErrContention, ErrConflict} }
+
+// OutcomeUnknownError is a failure after a write was sent: the server may
+// have applied it. The cause is part of the message only, so that it is not
+// taken for a timeout or an unreachable server, which write nothing.
+type OutcomeUnknownError struct {
+	Addr  string
+	Cause error
+}
+
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("no answer from %s after the write was sent (%v): %v", e.Addr, e.Cause, ErrOutcomeUnknown)
+}
+
+func (e *OutcomeUnknownError) Unwrap() error { return ErrOutcomeUnknown }
 
 // UnreachableError says which address could not be reached and why.
 type UnreachableError struct {
@@ -79,9 +130,36 @@ func (e *BadDataError) Unwrap() error { return ErrBadData }
 type Conflict struct {
 	Namespace string
 	Config    string // empty when the namespace itself conflicts
+	Kind      ConflictKind
 	Reason    string
 	Ours      Raw
 	Theirs    Raw
+}
+
+// ConflictKind tells what another client did.
+type ConflictKind uint8
+
+const (
+	// ConflictConfig: the config's key no longer holds what was loaded.
+	ConflictConfig ConflictKind = iota
+	// ConflictNamespaceDeleted: the namespace is no longer registered, so
+	// configs written into it would be unreachable.
+	ConflictNamespaceDeleted
+	// ConflictNamespaceNotEmpty: a namespace being removed holds configs
+	// that others added.
+	ConflictNamespaceNotEmpty
+)
+
+// NamespaceDeletedConflict is the conflict of a change that writes into a
+// namespace another client removed.
+func NamespaceDeletedConflict(ns string) Conflict {
+	return Conflict{Namespace: ns, Kind: ConflictNamespaceDeleted, Reason: "namespace deleted by another client"}
+}
+
+// NamespaceNotEmptyConflict is the conflict of removing a namespace that
+// holds configs others added.
+func NamespaceNotEmptyConflict(ns string) Conflict {
+	return Conflict{Namespace: ns, Kind: ConflictNamespaceNotEmpty, Reason: "namespace has configs added by another client"}
 }
 
 // ConflictError lists every conflict of one persist. Nothing of a namespace

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/confo-dev/confo/confo"
@@ -86,11 +87,14 @@ func (s *MemStore) Commit(ctx context.Context, changes []confo.NamespaceChange, 
 	return store.CommitEach(ctx, changes, func(ch confo.NamespaceChange) ([]confo.Conflict, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		return s.commitNamespace(ch, opts), nil
+		return s.commitNamespace(ch, opts)
 	})
 }
 
-func (s *MemStore) commitNamespace(ch confo.NamespaceChange, opts confo.CommitOptions) []confo.Conflict {
+func (s *MemStore) commitNamespace(ch confo.NamespaceChange, opts confo.CommitOptions) ([]confo.Conflict, error) {
+	if err := s.checkKeys(ch); err != nil {
+		return nil, err
+	}
 	configs, registered := s.namespaces[ch.Namespace]
 	var conflicts []confo.Conflict
 	for _, c := range ch.Configs {
@@ -106,22 +110,22 @@ func (s *MemStore) commitNamespace(ch confo.NamespaceChange, opts confo.CommitOp
 	}
 	writes := slices.ContainsFunc(ch.Configs, func(c confo.ConfigChange) bool { return c.Write != nil })
 	switch {
-	case !registered && !ch.Register && (writes || len(ch.ListAdd) > 0):
-		conflicts = append(conflicts, confo.Conflict{Namespace: ch.Namespace, Reason: "namespace deleted by another client"})
+	case !registered && !ch.Register && !opts.Overwrite && (writes || len(ch.ListAdd) > 0):
+		conflicts = append(conflicts, store.NamespaceDeletedConflict(ch.Namespace))
 	case ch.Unregister:
 		for name := range configs {
 			if !slices.ContainsFunc(ch.Configs, func(c confo.ConfigChange) bool { return c.Name == name }) {
-				conflicts = append(conflicts, confo.Conflict{Namespace: ch.Namespace, Reason: "namespace has configs added by another client"})
+				conflicts = append(conflicts, store.NamespaceNotEmptyConflict(ch.Namespace))
 				break
 			}
 		}
 	}
 	if len(conflicts) > 0 {
-		return conflicts
+		return conflicts, nil
 	}
 	if ch.Unregister {
 		delete(s.namespaces, ch.Namespace)
-		return nil
+		return nil, nil
 	}
 	if configs == nil {
 		configs = map[string][]byte{}
@@ -134,5 +138,42 @@ func (s *MemStore) commitNamespace(ch confo.NamespaceChange, opts confo.CommitOp
 			configs[c.Name] = slices.Clone(c.Write)
 		}
 	}
+	return nil, nil
+}
+
+// checkKeys refuses, as the Redis store does, to write a key that another
+// registered namespace uses for its list or a config.
+func (s *MemStore) checkKeys(ch confo.NamespaceChange) error {
+	var names []string
+	for _, c := range ch.Configs {
+		if c.Write != nil {
+			names = append(names, c.Name)
+		}
+	}
+	names = append(names, ch.ListAdd...)
+	for _, name := range names {
+		key := redisLayout{}.ConfigKey(ch.Namespace, name)
+		for ns, configs := range s.namespaces {
+			if ns == ch.Namespace {
+				continue
+			}
+			if ns == key {
+				return &store.KeyCollisionError{Key: key, Item: fmt.Sprintf("config %q in namespace %q", name, ch.Namespace), Other: fmt.Sprintf("the list of namespace %q", ns)}
+			}
+			if cfg, ok := strings.CutPrefix(key, ns+"-"); ok {
+				if _, listed := configs[cfg]; listed {
+					return &store.KeyCollisionError{Key: key, Item: fmt.Sprintf("config %q in namespace %q", name, ch.Namespace), Other: fmt.Sprintf("config %q in namespace %q", cfg, ns)}
+				}
+			}
+		}
+	}
 	return nil
+}
+
+// DropNamespace removes a namespace and its configs as another client
+// would.
+func (s *MemStore) DropNamespace(ns string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.namespaces, ns)
 }
