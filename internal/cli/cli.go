@@ -66,6 +66,7 @@ func Run(ctx context.Context, env Env) int {
 	root := a.rootCommand()
 	root.SetArgs(positionalNegatives(root, env.Args))
 	err := root.ExecuteContext(ctx)
+	a.profile.stop()
 	a.out.Flush()
 	a.closeDemo()
 	return a.report(err)
