@@ -33,6 +33,8 @@ type app struct {
 	// maxTimeout, when set, caps every backend's timeout (completion).
 	maxTimeout time.Duration
 	profile    profileFlag
+	// noWatch is the terminal UI's --no-watch.
+	noWatch bool
 }
 
 func newApp(ctx context.Context, env Env) *app {

@@ -55,6 +55,7 @@ func (a *app) rootCommand() *cobra.Command {
 	})
 	a.opts.register(root.PersistentFlags())
 	a.profile.register(root.PersistentFlags())
+	root.Flags().BoolVar(&a.noWatch, "no-watch", false, "terminal UI: do not follow other clients' changes live; they show up when you reload")
 	root.RegisterFlagCompletionFunc("backend", a.completeBackendNames)
 	root.AddCommand(
 		a.namespacesCommand(),
@@ -64,6 +65,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.exportCommand(),
 		a.importCommand(),
 		a.diffCommand(),
+		a.watchCommand(),
 		a.backendsCommand(),
 		a.versionCommand(),
 	)
