@@ -19,10 +19,7 @@ import (
 // on a real redis-server; never an empty namespace in the output.
 func TestCLIReadsRefuseUnreadableListsAndRegistries(t *testing.T) {
 	ctx := context.Background()
-	addr := redisserver.Redis(t)
-	url := "redis://" + addr
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	defer rdb.Close()
+	url, rdb := realRedis(t)
 	plant := func(key, value string) {
 		t.Helper()
 		if err := rdb.Del(ctx, key).Err(); err != nil {
@@ -77,6 +74,16 @@ func TestCLIReadsRefuseUnreadableListsAndRegistries(t *testing.T) {
 	}
 }
 
+// realRedis starts a redis-server for the test and returns its URL and a
+// client for playing the other clients.
+func realRedis(t *testing.T) (string, *redis.Client) {
+	t.Helper()
+	addr := redisserver.Redis(t)
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	t.Cleanup(func() { rdb.Close() })
+	return "redis://" + addr, rdb
+}
+
 // checkUnreadable: exit 1, one line on stderr naming the key (and why,
 // when given), and no output that passes for data.
 func checkUnreadable(t *testing.T, r cliResult, args []string, bad, key, why string) {
@@ -94,10 +101,7 @@ func checkUnreadable(t *testing.T, r cliResult, args []string, bad, key, why str
 // namespace; the server's own keyspace_hits counter tells.
 func TestCLIReadsReadOnlyWhatTheyPrint(t *testing.T) {
 	ctx := context.Background()
-	addr := redisserver.Redis(t)
-	url := "redis://" + addr
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	defer rdb.Close()
+	url, rdb := realRedis(t)
 	names := make([]confo.Value, 1000)
 	pipe := rdb.Pipeline()
 	for i := range names {

@@ -11,11 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/internal/confotest"
-	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
 
 // syncBuffer is an output a test reads while the command writes it.
@@ -240,12 +237,10 @@ func TestCLIWatchNamedNamespacesAndNewOnes(t *testing.T) {
 // them escaped: see the tmux test).
 func TestCLIWatchBadDataAndHostileNames(t *testing.T) {
 	ctx := context.Background()
-	addr := redisserver.Redis(t)
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	defer rdb.Close()
+	url, rdb := realRedis(t)
 	const hostile = "evil\x1b]2;title\x07"
 	must(t, rdb.MSet(ctx, "confo", `{"namespaces": ["database"]}`, "database", `{"configurations": ["mysqli"]}`, "database-mysqli", `{}`).Err())
-	w := startWatchCLI(t, "--redis", "redis://"+addr, "watch")
+	w := startWatchCLI(t, "--redis", url, "watch")
 	list, _ := confo.ValueOf(map[string]any{"configurations": []any{"mysqli", hostile}})
 	must(t, rdb.MSet(ctx, "database", confo.Encode(list), "database-"+hostile, `{}`).Err())
 	w.lines("added database/" + hostile)
