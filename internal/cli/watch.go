@@ -142,7 +142,10 @@ const refreshRetry = time.Second
 func (w *watchRun) follow(ctx context.Context, changes <-chan confo.Change) error {
 	var retry <-chan time.Time
 	var pending []confo.Change
-	failing := false // a notice about the watch failing was printed
+	// The notices of trouble, each said once: the watch failing (until it
+	// is ready again) and the reads of what changed failing (until one
+	// works), the same error again saying nothing new.
+	watchFailing, readProblem := false, ""
 	for {
 		select {
 		case <-ctx.Done():
@@ -172,11 +175,11 @@ func (w *watchRun) follow(ctx context.Context, changes <-chan confo.Change) erro
 		}
 		for _, c := range pending {
 			switch {
-			case c.Kind == confo.ChangeError && !failing:
-				failing = true
+			case c.Kind == confo.ChangeError && !watchFailing:
+				watchFailing = true
 				w.a.notef("watch: %v; trying again", c.Err)
-			case c.Kind == confo.ChangeReady && failing:
-				failing = false
+			case c.Kind == confo.ChangeReady && watchFailing:
+				watchFailing = false
 				w.a.notef("watching again (%s)", c.Detail)
 			}
 		}
@@ -189,12 +192,19 @@ func (w *watchRun) follow(ctx context.Context, changes <-chan confo.Change) erro
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			if err.Error() != readProblem {
+				readProblem = err.Error()
+				w.a.notef("watch: %v; trying again every %s", err, refreshRetry)
+			}
 			// Read everything loaded again once it works: the changes
 			// of this batch are not lost.
-			w.a.notef("watch: %v; trying again in %s", err, refreshRetry)
 			pending = []confo.Change{{Kind: confo.ChangeResync}}
 			retry = time.After(refreshRetry)
 			continue
+		}
+		if readProblem != "" {
+			readProblem = ""
+			w.a.notef("watch: reading the changes works again")
 		}
 		pending = nil
 		if err := w.print(items); err != nil {

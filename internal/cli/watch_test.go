@@ -250,6 +250,20 @@ func TestCLIWatchBadDataAndHostileNames(t *testing.T) {
 	})
 	must(t, rdb.Set(ctx, "database", `{"configurations": ["mysqli"]}`, 0).Err())
 	w.until("the list read again", func() bool { return strings.HasSuffix(w.out.String(), "removed database/"+hostile+"\n") })
+
+	// A registry that cannot be read: said once on stderr, however many
+	// times the watch tries again, then that it works again.
+	must(t, rdb.Set(ctx, "confo", `{"namespaces": ["database"`, 0).Err())
+	w.until("the unreadable registry", func() bool { return strings.Contains(w.errOut.String(), `malformed key "confo"`) })
+	time.Sleep(3 * refreshRetry)
+	if n := strings.Count(w.errOut.String(), "trying again"); n != 1 {
+		t.Fatalf("the same trouble said %d times: %q", n, w.errOut.String())
+	}
+	must(t, rdb.Set(ctx, "confo", `{"namespaces": ["database"]}`, 0).Err())
+	must(t, rdb.Set(ctx, "database-mysqli", `{"n": 1}`, 0).Err())
+	w.until("the watch working again", func() bool {
+		return strings.Contains(w.errOut.String(), "works again") && strings.HasSuffix(w.out.String(), "changed database/mysqli\n")
+	})
 	if code := w.interrupt(); code != exitOK {
 		t.Fatalf("ctrl+c: exit %d, want 0", code)
 	}
