@@ -45,6 +45,7 @@ type options struct {
 	exportSize  int
 	readMax     int
 	watchWindow time.Duration
+	confoBin    string // the confo binary of the read figures; "" builds one
 	child       string // run as the child process of a read figure
 	childAddr   string
 	childArgs   []string
@@ -116,6 +117,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.exportSize, "export-size", 100000, "configs in the export measurement")
 	fs.IntVar(&o.readMax, "read-max", 1000000, "largest backend (1000 or 1000000) of the namespaces/get/memory figures")
 	fs.DurationVar(&o.watchWindow, "watch-window", 30*time.Second, "idle time over which the watch's CPU and traffic are measured (0 skips it)")
+	fs.StringVar(&o.confoBin, "confo", "", "confo `BINARY` whose reads are timed (default: build the module's)")
 	fs.StringVar(&o.child, "child", "", "internal: run as the child process of a read figure")
 	fs.StringVar(&o.childAddr, "child-addr", "", "internal: the child's Redis address")
 	if err := fs.Parse(args); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,10 +17,13 @@ import (
 	"github.com/confo-dev/confo/internal/dataset"
 )
 
-// The headless reads as fresh processes: confobench runs itself as a
-// child (-child) that opens the store and makes the library call the
-// command will make (confo.Export, ReadRegistry, ReadConfig), so that
-// process start and connection are counted, as for `confo export`.
+// The headless reads as fresh processes, the way a user runs them: the
+// real confo binary, built by the driver (binary.go), against the raw
+// pipelined fetch of the same keys, which confobench runs as a fresh
+// process of its own (-child raw) so that process start and connection are
+// counted on both sides. The library call `confo export` makes
+// (confo.Export to stdout, -child export) is timed too, to tell what the
+// command line adds to it.
 
 const (
 	targetExport = 1.5
@@ -27,46 +31,56 @@ const (
 	hugeBytes = 50 << 20
 )
 
-// runChild is the child side: it prints what the command would print,
-// then its own peak RSS on stderr (a parent's wait4 counts the memory the
-// child shared with it before exec, so it cannot tell).
+// runChild is the child side: it does what -child names, then prints its
+// own peak RSS on stderr (a parent's wait4 counts the memory the child
+// shared with it before exec, so it cannot tell); -child rss runs a
+// command and prints that command's peak RSS instead.
 func runChild(ctx context.Context, what, addr string, args []string) error {
-	err := childWork(ctx, what, addr, args)
+	if what == "rss" {
+		rss, err := commandPeakRSS(ctx, args)
+		fmt.Fprintf(os.Stderr, "%s%d\n", rssMarker, rss)
+		return err
+	}
+	err := childWork(ctx, what, addr)
 	fmt.Fprintf(os.Stderr, "%s%d\n", rssMarker, selfPeakRSS())
 	return err
 }
 
 const rssMarker = "confobench-peak-rss: "
 
-func childWork(ctx context.Context, what, addr string, args []string) error {
-	if what == "raw" {
+func childWork(ctx context.Context, what, addr string) error {
+	switch what {
+	case "raw":
 		c := redis.NewClient(&redis.Options{Addr: addr, ReadTimeout: time.Minute})
 		defer c.Close()
 		_, err := rawFetch(ctx, c, "", fetchPipelinedMGET)
 		return err
-	}
-	s, err := confo.OpenRedis(ctx, confo.RedisConfig{Addr: addr, IOTimeout: time.Minute})
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	switch what {
 	case "export":
+		s, err := confo.OpenRedis(ctx, confo.RedisConfig{Addr: addr, IOTimeout: time.Minute})
+		if err != nil {
+			return err
+		}
+		defer s.Close()
 		return confo.Export(ctx, s, os.Stdout, confo.ExportOptions{})
-	case "namespaces":
-		names, err := confo.ReadRegistry(ctx, s)
-		if err == nil {
-			_, err = fmt.Println(strings.Join(names, "\n"))
-		}
-		return err
-	case "get":
-		data, err := confo.ReadConfig(ctx, s, args[0], args[1])
-		if err == nil {
-			_, err = os.Stdout.Write(append(data, '\n'))
-		}
-		return err
 	}
 	return fmt.Errorf("unknown child %q", what)
+}
+
+// commandPeakRSS runs argv with this process's standard output. The
+// command's peak RSS comes from wait4: this process is small when it
+// forks, so what the two share before exec hardly counts.
+func commandPeakRSS(ctx context.Context, argv []string) (int64, error) {
+	if len(argv) == 0 {
+		return -1, errors.New("-child rss: no command")
+	}
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Stdout = os.Stdout
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return -1, fmt.Errorf("%v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return peakRSS(cmd.ProcessState), nil
 }
 
 // childRun is one timed run of a child: wall time, peak RSS, output size.
@@ -76,8 +90,20 @@ type childRun struct {
 	bytes int64
 }
 
-func runChildTimed(ctx context.Context, addr, what string, args ...string) (childRun, error) {
-	cmd := exec.CommandContext(ctx, os.Args[0], append([]string{"-child", what, "-child-addr", addr}, args...)...)
+// selfChild is the command line of confobench run as a child.
+func selfChild(addr, what string) []string {
+	return []string{os.Args[0], "-child", what, "-child-addr", addr}
+}
+
+// confoCommand is the command line of the real binary reading addr.
+func confoCommand(bin, addr string, args ...string) []string {
+	return append([]string{bin, "--redis", "redis://" + addr}, args...)
+}
+
+// runTimed runs argv once, timing exec to exit, its output counted and
+// dropped. The peak RSS is what the child printed, if it did.
+func runTimed(ctx context.Context, argv []string) (childRun, error) {
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.SysProcAttr = childAttrs()
 	counter := &countingWriter{}
 	cmd.Stdout = counter
@@ -88,7 +114,7 @@ func runChildTimed(ctx context.Context, addr, what string, args ...string) (chil
 	err := cmd.Run()
 	took := time.Since(start)
 	if err != nil {
-		return childRun{}, fmt.Errorf("child %s: %v: %s", what, err, strings.TrimSpace(stderr.String()))
+		return childRun{}, fmt.Errorf("%s: %v: %s", strings.Join(argv[1:], " "), err, strings.TrimSpace(stderr.String()))
 	}
 	rss := int64(-1)
 	if _, after, ok := strings.Cut(stderr.String(), rssMarker); ok {
@@ -97,32 +123,45 @@ func runChildTimed(ctx context.Context, addr, what string, args ...string) (chil
 	return childRun{took: took, rss: rss, bytes: counter.n}, nil
 }
 
+// measureRSS runs argv once more under -child rss, for its peak RSS.
+func measureRSS(ctx context.Context, argv []string) (int64, error) {
+	r, err := runTimed(ctx, append([]string{os.Args[0], "-child", "rss", "--"}, argv...))
+	return r.rss, err
+}
+
 type countingWriter struct{ n int64 }
 
 func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); return len(p), nil }
 
 var _ io.Writer = (*countingWriter)(nil)
 
-// medianRun runs a child n times and keeps the median time and the
-// largest RSS.
-func medianRun(ctx context.Context, n int, addr, what string, args ...string) (childRun, error) {
+// medianRun runs argv n times, after one untimed run that warms the
+// caches, and keeps the median time; the peak RSS comes from one more run
+// under -child rss.
+func medianRun(ctx context.Context, n int, argv []string) (childRun, error) {
 	var times []time.Duration
 	var out childRun
-	for range n {
-		r, err := runChildTimed(ctx, addr, what, args...)
+	for run := -1; run < n; run++ {
+		r, err := runTimed(ctx, argv)
 		if err != nil {
 			return out, err
 		}
-		times = append(times, r.took)
-		out.rss, out.bytes = max(out.rss, r.rss), r.bytes
+		if run >= 0 {
+			times = append(times, r.took)
+		}
+		out.bytes = r.bytes
 	}
 	out.took = median(times)
-	return out, nil
+	rss, err := measureRSS(ctx, argv)
+	out.rss = rss
+	return out, err
 }
 
-// measureExport times `export` as a fresh process against the raw
-// pipelined fetch of the same keys, at size configs, runs interleaved.
-func measureExport(ctx context.Context, o options, raw *redis.Client, addr string, size int) ([]row, []string, error) {
+// measureExport times `confo export` (the real binary, a fresh process)
+// against the raw pipelined fetch of the same keys as a fresh process, the
+// target, and in-process; and the library's Export as a fresh process.
+// Runs are interleaved so that all see the same machine.
+func measureExport(ctx context.Context, o options, raw *redis.Client, addr, bin string, size int) ([]row, []string, error) {
 	data := dataset.Generate(size, minPerNamespace, maxPerNamespace)
 	if err := raw.FlushAll(ctx).Err(); err != nil {
 		return nil, nil, err
@@ -131,14 +170,19 @@ func measureExport(ctx context.Context, o options, raw *redis.Client, addr strin
 		return nil, nil, err
 	}
 	runs := o.runsFor(size)
-	var tExport, tRaw, tRawChild []time.Duration
-	var exp childRun
+	command := confoCommand(bin, addr, "export")
+	var tCommand, tLibrary, tRaw, tRawChild []time.Duration
+	var cmdRun, libRun childRun
 	for run := -1; run < runs; run++ { // run -1 warms up, untimed
-		e, err := runChildTimed(ctx, addr, "export")
+		c, err := runTimed(ctx, command)
 		if err != nil {
 			return nil, nil, err
 		}
-		rc, err := runChildTimed(ctx, addr, "raw")
+		l, err := runTimed(ctx, selfChild(addr, "export"))
+		if err != nil {
+			return nil, nil, err
+		}
+		rc, err := runTimed(ctx, selfChild(addr, "raw"))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -149,23 +193,32 @@ func measureExport(ctx context.Context, o options, raw *redis.Client, addr strin
 		if run < 0 {
 			continue
 		}
-		tExport, tRaw, tRawChild = append(tExport, e.took), append(tRaw, r), append(tRawChild, rc.took)
-		exp.rss, exp.bytes = max(exp.rss, e.rss), e.bytes
-		logf(o, "export %d run %d: child %v, raw %v, raw child %v", size, run+1, e.took, r, rc.took)
+		if c.bytes != l.bytes {
+			return nil, nil, fmt.Errorf("confo export wrote %d bytes, the library's Export %d", c.bytes, l.bytes)
+		}
+		tCommand, tLibrary, tRaw, tRawChild = append(tCommand, c.took), append(tLibrary, l.took), append(tRaw, r), append(tRawChild, rc.took)
+		cmdRun.bytes, libRun.rss = c.bytes, max(libRun.rss, l.rss)
+		logf(o, "export %d run %d: confo %v, library child %v, raw child %v, raw in-process %v", size, run+1, c.took, l.took, rc.took, r)
 	}
-	exp.took = median(tExport)
+	var err error
+	if cmdRun.rss, err = measureRSS(ctx, command); err != nil {
+		return nil, nil, err
+	}
+	cmdRun.took, libRun.took = median(tCommand), median(tLibrary)
 	rawT, rawChild := median(tRaw), median(tRawChild)
-	progress("export %s: fresh process %s (RSS %s, %s out), raw pipelined MGET %s in-process, %s as a fresh process",
-		sizeLabel(size), fmtDur(exp.took), fmtBytes(exp.rss), fmtBytes(exp.bytes), fmtDur(rawT), fmtDur(rawChild))
+	progress("export %s: confo %s (RSS %s, %s out), library Export child %s, raw pipelined MGET %s as a fresh process, %s in-process",
+		sizeLabel(size), fmtDur(cmdRun.took), fmtBytes(cmdRun.rss), fmtBytes(cmdRun.bytes), fmtDur(libRun.took), fmtDur(rawChild), fmtDur(rawT))
 	rows := []row{
-		{what: "export as a fresh process (confo.Export to stdout, streamed, JSON checked with Valid) vs raw pipelined MGET×1000 of the same keys in-process", size: sizeLabel(size),
-			confo: fmtDur(exp.took), baseline: fmtDur(rawT), ratio: ratio(float64(exp.took), float64(rawT)),
-			target: fmt.Sprintf("≤ %.1f×", targetExport), verdict: verdict(float64(exp.took) <= targetExport*float64(rawT))},
-		{what: "export as a fresh process vs the raw fetch as a fresh process", size: sizeLabel(size),
-			confo: fmtDur(exp.took), baseline: fmtDur(rawChild), ratio: ratio(float64(exp.took), float64(rawChild)), target: "—", verdict: info},
+		{what: "`confo export` (the binary, a fresh process, output to a pipe) vs the raw pipelined MGET×1000 of the same keys as a fresh process", size: sizeLabel(size),
+			confo: fmtDur(cmdRun.took), baseline: fmtDur(rawChild), ratio: ratio(float64(cmdRun.took), float64(rawChild)),
+			target: fmt.Sprintf("≤ %.1f×", targetExport), verdict: verdict(float64(cmdRun.took) <= targetExport*float64(rawChild))},
+		{what: "`confo export` vs the raw fetch in-process (no process start, connection already open)", size: sizeLabel(size),
+			confo: fmtDur(cmdRun.took), baseline: fmtDur(rawT), ratio: ratio(float64(cmdRun.took), float64(rawT)), target: "—", verdict: info},
+		{what: "library `confo.Export` to stdout as a fresh process vs the raw fetch as a fresh process", size: sizeLabel(size),
+			confo: fmtDur(libRun.took), baseline: fmtDur(rawChild), ratio: ratio(float64(libRun.took), float64(rawChild)), target: "—", verdict: info},
 	}
-	notes := []string{fmt.Sprintf("export %s (%d runs): the child process (confobench -child export, the library call `confo export` makes) wrote %s with a peak RSS of %s; the stored keys and values are %s.",
-		sizeLabel(size), runs, fmtBytes(exp.bytes), fmtBytes(exp.rss), fmtBytes(int64(data.StoredBytes(""))))}
+	notes := []string{fmt.Sprintf("export %s (%d runs, interleaved): `confo --redis URL export` wrote %s with a peak RSS of %s (the library's Export as a child: %s); the stored keys and values are %s.",
+		sizeLabel(size), runs, fmtBytes(cmdRun.bytes), fmtBytes(cmdRun.rss), fmtBytes(libRun.rss), fmtBytes(int64(data.StoredBytes(""))))}
 	return rows, notes, nil
 }
 
@@ -177,7 +230,7 @@ var readSizes = []struct{ total, perNamespace int }{{1000, 1}, {1000000, 1000}}
 // 1M configs (with a 50 MB config beside the one get reads), the
 // registry-only load in-process, and the memory of a workspace holding
 // the largest backend.
-func measureReads(ctx context.Context, o options, raw *redis.Client, addr string) ([]row, []string, error) {
+func measureReads(ctx context.Context, o options, raw *redis.Client, addr, bin string) ([]row, []string, error) {
 	var rows []row
 	var notes []string
 	type figures struct{ namespaces, get childRun }
@@ -201,11 +254,11 @@ func measureReads(ctx context.Context, o options, raw *redis.Client, addr string
 			return nil, nil, err
 		}
 		runs := o.runsFor(sz.total)
-		ns, err := medianRun(ctx, runs, addr, "namespaces")
+		ns, err := medianRun(ctx, runs, confoCommand(bin, addr, "namespaces"))
 		if err != nil {
 			return nil, nil, err
 		}
-		get, err := medianRun(ctx, runs, addr, "get", "big", "small")
+		get, err := medianRun(ctx, runs, confoCommand(bin, addr, "get", "big", "small"))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -216,13 +269,13 @@ func measureReads(ctx context.Context, o options, raw *redis.Client, addr string
 		}
 		label := sizeLabel(readSizes[0].total) + " → " + sizeLabel(sz.total)
 		rows = append(rows,
-			row{what: "`namespaces` as a fresh process (registry only), time at 1M configs vs at 1k", size: label,
+			row{what: "`confo namespaces` as a fresh process (registry only), time at 1M configs vs at 1k", size: label,
 				confo: fmtDur(ns.took), baseline: fmtDur(small.namespaces.took), ratio: ratio(float64(ns.took), float64(small.namespaces.took)), target: "≤ 1.5× (same time)", verdict: verdict(float64(ns.took) <= 1.5*float64(small.namespaces.took))},
-			row{what: "`namespaces` as a fresh process, peak RSS at 1M vs at 1k", size: label,
+			row{what: "`confo namespaces`, peak RSS at 1M vs at 1k", size: label,
 				confo: fmtBytes(ns.rss), baseline: fmtBytes(small.namespaces.rss), ratio: ratio(float64(ns.rss), float64(small.namespaces.rss)), target: "—", verdict: info},
-			row{what: "`get NS CFG` of a small config beside a 50 MB one, fresh process, time at 1M configs vs at 1k", size: label,
+			row{what: "`confo get NS CFG` of a small config beside a 50 MB one, fresh process, time at 1M configs vs at 1k", size: label,
 				confo: fmtDur(get.took), baseline: fmtDur(small.get.took), ratio: ratio(float64(get.took), float64(small.get.took)), target: "≤ 1.5× (same time)", verdict: verdict(float64(get.took) <= 1.5*float64(small.get.took))},
-			row{what: "`get NS CFG`, same, peak RSS at 1M vs at 1k", size: label,
+			row{what: "`confo get NS CFG`, same, peak RSS at 1M vs at 1k", size: label,
 				confo: fmtBytes(get.rss), baseline: fmtBytes(small.get.rss), ratio: ratio(float64(get.rss), float64(small.get.rss)), target: "—", verdict: info},
 		)
 		r, n, err := measureLargeWorkspace(ctx, raw, addr, data)
@@ -295,7 +348,7 @@ func measureLargeWorkspace(ctx context.Context, raw *redis.Client, addr string, 
 			confo: fmtBytes(int64(mem.heap)), baseline: fmtBytes(int64(mem.stored)), ratio: ratio(float64(mem.heap), float64(mem.stored)),
 			target: fmt.Sprintf("≤ %.0f×", targetMemory), verdict: verdict(float64(mem.heap) <= targetMemory*float64(mem.stored))},
 	}
-	notes := []string{fmt.Sprintf("reads at 1k and 1M configs: 1,000 namespaces in both (1 config each, then 1,000 each), plus a namespace holding a 50 MB config and the small config `get` reads; each figure is the median of fresh processes (confobench -child namespaces|get), RSS the largest; Redis's used_memory_dataset at 1M is %s.", fmtBytes(mem.usedDataset))}
+	notes := []string{fmt.Sprintf("reads at 1k and 1M configs: 1,000 namespaces in both (1 config each, then 1,000 each), plus a namespace holding a 50 MB config and the small config `get` reads; each figure is the median of fresh processes of the confo binary, its peak RSS from one more run under `confobench -child rss`; Redis's used_memory_dataset at 1M is %s.", fmtBytes(mem.usedDataset))}
 	return rows, notes, nil
 }
 
@@ -313,12 +366,20 @@ func measureReadFigures(ctx context.Context, o options, raw *redis.Client, addr 
 		}
 		notes = append(notes, fmt.Sprintf("watch: this process idle for %s after the watch is ready, CPU from getrusage(RUSAGE_SELF), traffic from the server's INFO stats (total_net_input/output_bytes, total_commands_processed) with nothing else connected; polling is forced by a user without the CLIENT command on a server without keyspace notifications.", o.watchWindow))
 	}
-	r, n, err := measureExport(ctx, o, raw, addr, o.exportSize)
+	bin := o.confoBin
+	var err error
+	if bin == "" {
+		bin, err = buildConfo(ctx)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	r, n, err := measureExport(ctx, o, raw, addr, bin, o.exportSize)
 	if err != nil {
 		return nil, nil, fmt.Errorf("export: %w", err)
 	}
 	rows, notes = append(rows, r...), append(notes, n...)
-	r, n, err = measureReads(ctx, o, raw, addr)
+	r, n, err = measureReads(ctx, o, raw, addr, bin)
 	if err != nil {
 		return nil, nil, err
 	}

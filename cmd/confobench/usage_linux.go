@@ -32,3 +32,11 @@ func selfPeakRSS() int64 {
 	}
 	return -1
 }
+
+// peakRSS is a finished child's peak resident set size, from wait4.
+func peakRSS(ps *os.ProcessState) int64 {
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss << 10
+	}
+	return -1
+}

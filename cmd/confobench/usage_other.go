@@ -2,8 +2,13 @@
 
 package main
 
-import "time"
+import (
+	"os"
+	"time"
+)
 
 func processCPU() time.Duration { return 0 }
 
 func selfPeakRSS() int64 { return -1 }
+
+func peakRSS(*os.ProcessState) int64 { return -1 }

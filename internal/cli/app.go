@@ -32,6 +32,9 @@ type app struct {
 	quiet bool
 	// maxTimeout, when set, caps every backend's timeout (completion).
 	maxTimeout time.Duration
+	profile    profileFlag
+	// noWatch is the terminal UI's --no-watch.
+	noWatch bool
 }
 
 func newApp(ctx context.Context, env Env) *app {
@@ -244,15 +247,14 @@ func (a *app) open(write bool) (*target, error) {
 
 func (t *target) Close() { t.store.Close() }
 
-// openNamespace opens the backend and loads one namespace, for a command
-// on one of its configs; write refuses a read-only backend first.
-// Seam: the library's ReadConfig will let get read the one key instead.
-func (a *app) openNamespace(ns string, write bool) (*target, error) {
-	t, err := a.open(write)
+// openNamespace opens the backend for a write to one of a namespace's
+// configs: it refuses a read-only backend first, then loads the namespace.
+func (a *app) openNamespace(ns string) (*target, error) {
+	t, err := a.open(true)
 	if err != nil {
 		return nil, err
 	}
-	if write && t.readOnly() {
+	if t.readOnly() {
 		t.Close()
 		return nil, fmt.Errorf("%s: %w", t.spec.Name, confo.ErrReadOnly)
 	}
@@ -267,13 +269,29 @@ func (a *app) openNamespace(ns string, write bool) (*target, error) {
 func (t *target) readOnly() bool { return t.store.ReadOnly() }
 
 // registry lists the namespaces, reading the registry alone.
-// Seam: the library's ReadRegistry will replace this load.
 func (t *target) registry(ctx context.Context) ([]string, error) {
-	snap, err := t.store.Load(ctx, confo.LoadOptions{Namespaces: []string{}})
+	return confo.ReadRegistry(ctx, t.store)
+}
+
+// config reads one config's stored bytes (checked to be JSON), and the
+// namespace's list and registry, nothing else, and holds the config in the
+// workspace so that its fields can be read. With --discover, a config its
+// list does not name is looked for by loading the namespace.
+func (t *target) config(ctx context.Context, ns, name string) ([]byte, error) {
+	data, err := confo.ReadConfig(ctx, t.store, ns, name)
+	if errors.Is(err, confo.ErrConfigNotFound) && t.spec.Discover {
+		if err := t.load(ctx, []string{ns}); err != nil {
+			return nil, err
+		}
+		return storedBytes(t.ws, ns, name)
+	}
 	if err != nil {
 		return nil, err
 	}
-	return snap.Registry, nil
+	t.ws.Apply(&confo.Snapshot{Registry: []string{ns}, Namespaces: []confo.NamespaceSnapshot{{
+		Name: ns, Configs: []confo.ConfigSnapshot{{Name: name, Raw: confo.PresentRaw(data)}},
+	}}}, true)
+	return data, nil
 }
 
 // load reads the named namespaces (nil: all of them) into the workspace,

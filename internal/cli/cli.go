@@ -66,6 +66,7 @@ func Run(ctx context.Context, env Env) int {
 	root := a.rootCommand()
 	root.SetArgs(positionalNegatives(root, env.Args))
 	err := root.ExecuteContext(ctx)
+	a.profile.stop()
 	a.out.Flush()
 	a.closeDemo()
 	return a.report(err)
@@ -100,6 +101,11 @@ func exitCode(err error) int {
 		return exitUsage
 	case errors.Is(err, confo.ErrConflict):
 		return exitConflict
+	case errors.Is(err, confo.ErrBusy):
+		// Nothing was written and nothing conflicts: another process held
+		// the lock past --timeout (the message names it). Trying again
+		// later is the fix, as for any operational error.
+		return exitError
 	}
 	return exitError
 }

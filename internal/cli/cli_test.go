@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 
 	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/confo/dirstore"
 	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
 
@@ -244,6 +246,23 @@ func TestCLIHeadlessNeverUsesTheDemoSilently(t *testing.T) {
 		}
 		if strings.Contains(r.stderr, "using the embedded demo") || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 {
 			t.Errorf("%v: want one line and no demo, got stdout %q stderr %q", args, r.stdout, r.stderr)
+		}
+	}
+}
+
+// A lock held past --timeout (the directory store's *LockedError, or any
+// ErrBusy) is an operational error: exit 1, one line naming the holder.
+func TestCLIBusyExitStatus(t *testing.T) {
+	for _, err := range []error{
+		fmt.Errorf("persist namespace \"database\": %w", &dirstore.LockedError{PID: 4242, Waited: 500 * time.Millisecond}),
+		fmt.Errorf("persist namespace \"database\": %w", confo.ErrBusy),
+	} {
+		var stderr bytes.Buffer
+		if code := newApp(context.Background(), Env{Stderr: &stderr}).report(err); code != exitError {
+			t.Errorf("%v maps to exit %d, want %d", err, code, exitError)
+		}
+		if strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), `"database"`) {
+			t.Errorf("want one line naming the namespace, got %q", stderr.String())
 		}
 	}
 }

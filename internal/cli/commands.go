@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -12,142 +11,6 @@ import (
 
 	"github.com/confo-dev/confo/confo"
 )
-
-func (a *app) namespacesCommand() *cobra.Command {
-	var output string
-	c := &cobra.Command{
-		Use:               "namespaces",
-		Short:             "List the namespaces, one per line",
-		Example:           "  confo namespaces\n  confo namespaces -o json   # a JSON array",
-		Args:              rangeArgs(0, 0),
-		ValidArgsFunction: cobra.NoFileCompletions,
-		RunE: func(*cobra.Command, []string) error {
-			t, err := a.open(false)
-			if err != nil {
-				return err
-			}
-			defer t.Close()
-			list, err := t.registry(a.ctx)
-			if err != nil {
-				return err
-			}
-			if output == "json" {
-				return a.printJSON(stringsValue(list))
-			}
-			for _, ns := range list {
-				// Name escapes backslashes too on a terminal, so that
-				// a name holding the text \x1b is told from an escape.
-				fmt.Fprintln(a.out, a.out.Name(ns))
-			}
-			return nil
-		},
-	}
-	addOutputFlag(c, &output, "text", "json")
-	return c
-}
-
-func stringsValue(list []string) confo.Value {
-	items := make([]confo.Value, len(list))
-	for i, s := range list {
-		items[i] = confo.StringValue(s)
-	}
-	return confo.ArrayValue(items...)
-}
-
-// printJSON prints a value the way Python's json.dumps writes it.
-func (a *app) printJSON(v confo.Value) error {
-	_, err := fmt.Fprintf(a.out, "%s\n", confo.Encode(v))
-	return err
-}
-
-func (a *app) getCommand() *cobra.Command {
-	var output string
-	c := &cobra.Command{
-		Use:   "get NS [CONFIG [FIELD]]",
-		Short: "Print a namespace, a config or a field as JSON (stored bytes kept)",
-		Example: `  confo get database                     # {"config": value, ...}
-  confo get database mysqli              # the config's JSON, as stored
-  confo get database mysqli host         # "localhost"
-  confo get database mysqli host -o raw  # localhost`,
-		Args:              rangeArgs(1, 3),
-		ValidArgsFunction: a.completePath(3),
-		RunE: func(_ *cobra.Command, args []string) error {
-			ns := args[0]
-			t, err := a.openNamespace(ns, false)
-			if err != nil {
-				return err
-			}
-			defer t.Close()
-			var out []byte
-			switch len(args) {
-			case 1:
-				out, err = namespaceJSON(t.ws, ns)
-			case 2:
-				out, err = storedBytes(t.ws, ns, args[1])
-			default:
-				var v confo.Value
-				if v, err = t.ws.GetField(ns, args[1], args[2]); err == nil {
-					out = confo.Encode(v)
-					if output == "raw" && v.Kind() == confo.String {
-						out = []byte(v.Str())
-					}
-				}
-			}
-			if err != nil {
-				return err
-			}
-			_, err = fmt.Fprintf(a.out, "%s\n", out)
-			return err
-		},
-	}
-	addOutputFlag(c, &output, "json", "raw")
-	return c
-}
-
-// storedBytes returns a config's bytes exactly as stored, after checking
-// they are JSON, so scripts see what other clients wrote.
-func storedBytes(ws *confo.Workspace, ns, name string) ([]byte, error) {
-	if _, err := ws.Get(ns, name); err != nil {
-		return nil, err
-	}
-	return ws.Namespace(ns).Config(name).Base().Bytes, nil
-}
-
-// namespaceJSON renders {"config": value, ...} with each value's stored bytes.
-func namespaceJSON(ws *confo.Workspace, ns string) ([]byte, error) {
-	var b bytes.Buffer
-	if err := writeNamespaceJSON(&b, ws, ns); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
-
-func writeNamespaceJSON(w io.Writer, ws *confo.Workspace, ns string) error {
-	var b bytes.Buffer
-	var errs []error
-	b.WriteByte('{')
-	first := true
-	for _, name := range ws.Namespace(ns).ConfigNames() {
-		raw, err := storedBytes(ws, ns, name)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !first {
-			b.WriteString(", ")
-		}
-		first = false
-		b.Write(confo.Encode(confo.StringValue(name)))
-		b.WriteString(": ")
-		b.Write(raw)
-	}
-	b.WriteByte('}')
-	if len(errs) > 0 {
-		return fmt.Errorf("namespace %q has configs that are not JSON: %w", ns, errors.Join(errs...))
-	}
-	_, err := w.Write(b.Bytes())
-	return err
-}
 
 func (a *app) setCommand() *cobra.Command {
 	return &cobra.Command{
@@ -165,7 +28,7 @@ that begins with '-' and is not a number goes after --.`,
 		ValidArgsFunction: a.completePath(3),
 		RunE: func(_ *cobra.Command, args []string) error {
 			ns, name, field := args[0], args[1], args[2]
-			t, err := a.openNamespace(ns, true)
+			t, err := a.openNamespace(ns)
 			if err != nil {
 				return err
 			}
@@ -180,57 +43,6 @@ that begins with '-' and is not a number goes after --.`,
 			return nil
 		},
 	}
-}
-
-func (a *app) exportCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:               "export [NS...]",
-		Short:             `Print {"ns": {"config": value}} for every namespace, or those named`,
-		Example:           "  confo export > all.json\n  confo export database sales",
-		ValidArgsFunction: a.completeNamespaces,
-		RunE: func(_ *cobra.Command, args []string) error {
-			t, err := a.open(false)
-			if err != nil {
-				return err
-			}
-			defer t.Close()
-			// Seam: the library's streaming Export will replace the load,
-			// which holds every config in memory at once.
-			var names []string
-			if len(args) > 0 {
-				names = args
-			}
-			if err := t.load(a.ctx, names); err != nil {
-				return err
-			}
-			if names == nil {
-				names = t.ws.NamespaceNames()
-			}
-			return writeExport(a.out, t.ws, names)
-		},
-	}
-}
-
-// writeExport writes the namespaces one at a time, so that the output is
-// never held whole in memory.
-func writeExport(w io.Writer, ws *confo.Workspace, names []string) error {
-	if _, err := io.WriteString(w, "{"); err != nil {
-		return err
-	}
-	for i, ns := range names {
-		sep := ", "
-		if i == 0 {
-			sep = ""
-		}
-		if _, err := fmt.Fprintf(w, "%s%s: ", sep, confo.Encode(confo.StringValue(ns))); err != nil {
-			return err
-		}
-		if err := writeNamespaceJSON(w, ws, ns); err != nil {
-			return err
-		}
-	}
-	_, err := io.WriteString(w, "}\n")
-	return err
 }
 
 func (a *app) importCommand() *cobra.Command {

@@ -80,7 +80,7 @@ func (a *app) completeLive(path []string, prefix string) []string {
 			names = t.ws.Namespace(path[0]).ConfigNames()
 		}
 	default:
-		if err = t.load(ctx, path[:1]); err == nil {
+		if _, err = t.config(ctx, path[0], path[1]); err == nil {
 			if v, gerr := t.ws.Get(path[0], path[1]); gerr == nil {
 				for k := range v.Members() {
 					names = append(names, k)

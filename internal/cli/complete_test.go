@@ -65,6 +65,8 @@ func TestCLICompletesFromTheLiveBackend(t *testing.T) {
 		{[]string{"--redis", url, "edit", "database", ""}, "mysqli postgres"},
 		{[]string{"--redis", url, "edit", "database", "mysqli", ""}, ""},
 		{[]string{"--redis", url, "export", "database", "s"}, "sales"},
+		{[]string{"--redis", url, "watch", "database", ""}, "database sales"},
+		{[]string{"watch", "-o", ""}, "text json"},
 		{[]string{"--config", cfg, "get", ""}, "database sales"},
 		{[]string{"--config", cfg, "-b", ""}, "live other"},
 		{[]string{"--config", cfg, "--backend", "o"}, "other"},
@@ -72,7 +74,7 @@ func TestCLICompletesFromTheLiveBackend(t *testing.T) {
 		{[]string{"namespaces", "-o", ""}, "text json"},
 		{[]string{"get", "a", "b", "c", "-o", ""}, "json raw"},
 		{[]string{"completion", ""}, "bash fish powershell zsh"},
-		{[]string{""}, "backends completion diff edit export get help import namespaces set version"},
+		{[]string{""}, "backends completion diff edit export get help import namespaces set version watch"},
 	} {
 		words, directive, r := completions(t, tc.args...)
 		if got := strings.Join(words, " "); got != tc.want {

@@ -41,7 +41,7 @@ const editHelp = `# Edit %s/%s; save and quit to persist it. Lines that begin wi
 `
 
 func (a *app) edit(ns, name string) error {
-	t, err := a.openNamespace(ns, true)
+	t, err := a.openNamespace(ns)
 	if err != nil {
 		return err
 	}

@@ -31,9 +31,14 @@ func (a *app) rootCommand() *cobra.Command {
 		Example: `  confo                                    # the terminal UI (the demo, or the config file's backends)
   confo --redis redis://localhost:6379/0   # the terminal UI on one server
   confo -b prod get database mysqli host -o raw`,
-		Args:              a.rootArgs,
-		RunE:              func(*cobra.Command, []string) error { return a.runTUIFromFlags() },
-		PersistentPreRunE: func(*cobra.Command, []string) error { return a.opts.check() },
+		Args: a.rootArgs,
+		RunE: func(*cobra.Command, []string) error { return a.runTUIFromFlags() },
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			if err := a.opts.check(); err != nil {
+				return err
+			}
+			return a.profile.start()
+		},
 		Version:           versionText(),
 		SilenceErrors:     true,
 		SilenceUsage:      true,
@@ -49,6 +54,8 @@ func (a *app) rootCommand() *cobra.Command {
 		return usagef("%v%s (see '%s --help')", err, dashHint(err), c.CommandPath())
 	})
 	a.opts.register(root.PersistentFlags())
+	a.profile.register(root.PersistentFlags())
+	root.Flags().BoolVar(&a.noWatch, "no-watch", false, "terminal UI: do not follow other clients' changes live; they show up when you reload")
 	root.RegisterFlagCompletionFunc("backend", a.completeBackendNames)
 	root.AddCommand(
 		a.namespacesCommand(),
@@ -58,6 +65,7 @@ func (a *app) rootCommand() *cobra.Command {
 		a.exportCommand(),
 		a.importCommand(),
 		a.diffCommand(),
+		a.watchCommand(),
 		a.backendsCommand(),
 		a.versionCommand(),
 	)

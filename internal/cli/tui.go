@@ -31,6 +31,9 @@ type tuiInput struct {
 	Theme       configfile.Theme
 	// Timeout bounds each load and commit.
 	Timeout time.Duration
+	// NoWatch turns off following other clients' changes live (--no-watch):
+	// they show up on a reload only.
+	NoWatch bool
 	Stderr  io.Writer
 }
 
@@ -62,12 +65,17 @@ func (a *app) runTUIFromFlags() error {
 		KeyBindings: file.Keys,
 		Theme:       file.Theme,
 		Timeout:     a.opts.timeout,
+		NoWatch:     a.noWatch,
 		Stderr:      a.errw,
 	}
 	// runTUI owns the demo from here and closes it.
 	in.Demo, a.demo = a.demo, nil
-	return runTUI(a.ctx, in)
+	return startTUI(a.ctx, in)
 }
+
+// startTUI is runTUI; tests replace it to see what the command line filled
+// in.
+var startTUI = runTUI
 
 // runTUI shows every backend at once and opens and loads them in the
 // background: one that cannot be reached is shown with its error and a

@@ -82,7 +82,7 @@ func TestCLIStoredEscapesNeverReachTheTerminal(t *testing.T) {
 	if status := e.waitStatus(); status != "1" {
 		e.fatalf("confo get exited with %s", status)
 	}
-	screen = e.waitFor(e2eWait, "escaped error", hasAll(`confo: config ns\x1b]52;c;UFdORUQ=\x07\x1b_apc`, "/bad: not JSON"))
+	screen = e.waitFor(e2eWait, "escaped error", hasAll(`confo: config ns\x1b]52;c;UFdORUQ=\x07\x1b_apc`, "/bad: key \"ns", "not JSON"))
 	if out, err := e.tmuxOut("show-buffer"); err == nil {
 		t.Fatalf("the clipboard was written by an error message: %q\n%s", out, frame(screen))
 	}

@@ -38,8 +38,9 @@ func startPane(t *testing.T, conf string, env []string, argv ...string) *e2e {
 	})
 	// The shell writes its pid and, when argv ends, its status. It starts
 	// with an empty line: tmux 3.3a drops the first line of a pane whose
-	// process has exited.
-	script := `f=$1; shift; echo $$ > "$f.pid"; echo; "$@" 2>"$f.stderr"; echo $? >"$f.tmp" && mv "$f.tmp" "$f"`
+	// process has exited. Like an interactive shell, it outlives a ctrl+c
+	// that argv handles, so that argv's status is recorded.
+	script := `f=$1; shift; trap : INT; echo $$ > "$f.pid"; echo; "$@" 2>"$f.stderr"; echo $? >"$f.tmp" && mv "$f.tmp" "$f"`
 	args := []string{"-L", sock, "-f", confFile, "new-session", "-d", "-s", e2eTarget, "-x", "120", "-y", "36",
 		"env", "TERM=xterm-256color"}
 	args = append(args, env...)

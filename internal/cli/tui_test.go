@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"context"
+	"testing"
+)
+
+// TestCLITUIInputFromFlags: what the command line hands the terminal UI,
+// --no-watch included; --no-watch is the UI's alone.
+func TestCLITUIInputFromFlags(t *testing.T) {
+	_, url := seeded(t)
+	var got *tuiInput
+	defer func(old func(context.Context, tuiInput) error) { startTUI = old }(startTUI)
+	startTUI = func(_ context.Context, in tuiInput) error {
+		got = &in
+		return nil
+	}
+	for _, tc := range []struct {
+		args    []string
+		noWatch bool
+	}{
+		{[]string{"--redis", url}, false},
+		{[]string{"--redis", url, "--no-watch"}, true},
+		{[]string{"--no-watch", "--redis", url, "--readonly"}, true},
+	} {
+		got = nil
+		runCLI(t, "", tc.args...).want(t, exitOK)
+		if got == nil {
+			t.Fatalf("%q did not start the terminal UI", tc.args)
+		}
+		if got.NoWatch != tc.noWatch || len(got.Specs) != 1 || got.Specs[0].Target != url {
+			t.Errorf("%q: NoWatch %v, specs %+v; want NoWatch %v and the one backend", tc.args, got.NoWatch, got.Specs, tc.noWatch)
+		}
+	}
+	runCLI(t, "", "--redis", url, "namespaces", "--no-watch").want(t, exitUsage)
+}
