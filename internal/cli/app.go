@@ -324,7 +324,13 @@ func (t *target) loadExisting(ctx context.Context, names []string) error {
 }
 
 // persist writes the scope with the one persist sequence, so the field
-// merge and conflict checks of the library apply.
-func (a *app) persist(t *target, scope confo.Scope) error {
-	return confo.Persist(a.ctx, t.store, t.ws, scope, confo.CommitOptions{Overwrite: a.opts.overwrite})
+// merge and conflict checks of the library apply, and says what it merged
+// with other clients' changes. whole keeps whole-config semantics (import):
+// any change by another client is then a conflict, never a merge.
+func (a *app) persist(t *target, scope confo.Scope, whole bool) error {
+	res, err := confo.PersistReport(a.ctx, t.store, t.ws, scope, confo.CommitOptions{Overwrite: a.opts.overwrite, NoMerge: whole})
+	for _, m := range res.Merged {
+		a.notef("%s", m)
+	}
+	return err
 }

@@ -36,7 +36,7 @@ that begins with '-' and is not a number goes after --.`,
 			if err := t.ws.SetField(ns, name, field, confo.ParseLiteral(args[3])); err != nil {
 				return err
 			}
-			if err := a.persist(t, confo.Scope{Namespace: ns, Config: name}); err != nil {
+			if err := a.persist(t, confo.Scope{Namespace: ns, Config: name}, false); err != nil {
 				return err
 			}
 			a.notef("persisted %s/%s", ns, name)
@@ -75,7 +75,7 @@ file does not name are kept. 'confo diff FILE' shows what it would change.`,
 			}
 			var conflicts []error
 			for _, s := range staged {
-				err := a.persist(t, confo.Scope{Namespace: s.namespace})
+				err := a.persist(t, confo.Scope{Namespace: s.namespace}, true)
 				switch {
 				case errors.Is(err, confo.ErrConflict):
 					conflicts = append(conflicts, err)

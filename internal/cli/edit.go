@@ -97,7 +97,7 @@ func (a *app) edit(ns, name string) error {
 	if err := t.ws.Set(ns, name, value); err != nil {
 		return err
 	}
-	if err := a.persist(t, confo.Scope{Namespace: ns, Config: name}); err != nil {
+	if err := a.persist(t, confo.Scope{Namespace: ns, Config: name}, false); err != nil {
 		keep = os.WriteFile(path, []byte(body), 0o600) == nil
 		if keep {
 			return fmt.Errorf("%w; your text is kept in %s", err, path)
