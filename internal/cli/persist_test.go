@@ -49,7 +49,12 @@ func TestPersistSaysWhatItMerged(t *testing.T) {
 	}
 
 	tg, store = racedTarget(t)
-	if err := tg.ws.Set("database", "mysqli", confo.ObjectValue(confo.Member{Key: "host", Value: confo.StringValue("imported")})); err != nil {
+	// Field by field this would merge (their host, our user); an import
+	// writes whole configs, so it must not.
+	imported := confo.ObjectValue(
+		confo.Member{Key: "host", Value: confo.StringValue("localhost")},
+		confo.Member{Key: "user", Value: confo.StringValue("imported")})
+	if err := tg.ws.Set("database", "mysqli", imported); err != nil {
 		t.Fatal(err)
 	}
 	err := a.persist(tg, confo.Scope{Namespace: "database"}, true)
