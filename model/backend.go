@@ -49,6 +49,12 @@ const (
 // meanwhile would race with it.
 var ErrBusy = errors.New("busy")
 
+// The jobs a backend can be busy with.
+const (
+	busyPersisting = "persisting"
+	busyReloading  = "reloading"
+)
+
 // ErrNotOpen refuses what needs the store before the backend is open.
 var ErrNotOpen = errors.New("not connected")
 
@@ -95,7 +101,10 @@ type Backend struct {
 	// loads, so that views computed from it can be cached.
 	rev    int
 	fields fieldsCache
-	load   loadState
+	// names caches NamespaceNames until the set of namespaces may change.
+	names []string
+	load  loadState
+	watch watchState
 }
 
 // NewBackend wraps an opened store and its loaded workspace.
@@ -175,7 +184,10 @@ func (b *Backend) checkIdle() error {
 func (b *Backend) Unsaved() int { return b.ws.DirtyCount() }
 
 // changed notes a change of the workspace that cached views must see.
-func (b *Backend) changed() { b.rev++ }
+func (b *Backend) changed() {
+	b.rev++
+	b.names = nil
+}
 
 // recordIO notes the outcome of an operation that reached for the store.
 func (b *Backend) recordIO(err error) {
