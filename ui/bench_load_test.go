@@ -61,6 +61,7 @@ func TestUILoadFigures(t *testing.T) {
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	presses := 0
+	var merges []time.Duration
 	deadline := time.After(loadDeadline())
 	for !b.LoadProgress().Done || firstFrame == 0 {
 		select {
@@ -72,8 +73,10 @@ func TestUILoadFigures(t *testing.T) {
 					run(c)
 				}
 			default:
+				t0 := time.Now()
 				_, next := app.Update(msg)
 				app.View()
+				merges = append(merges, time.Since(t0))
 				run(next)
 			}
 			if first := firstNamespace(b); firstFrame == 0 && first != "" && strings.Contains(app.Render(), first) {
@@ -99,6 +102,7 @@ func TestUILoadFigures(t *testing.T) {
 		}
 	}
 	loaded := time.Since(start)
+	fmt.Printf("merges %d p50 %v p90 %v p99 %v max %v\n", len(merges), nearestRank(merges, 50), nearestRank(merges, 90), nearestRank(merges, 99), nearestRank(merges, 100))
 	p := b.LoadProgress()
 	runtime.GC()
 	runtime.GC()

@@ -31,11 +31,13 @@ type choice struct {
 	title   string
 	lines   []string
 	options []option
-	// cancel is the status line after the default answer, if any.
-	cancel string
-	offset int
-	cursor int
-	detail func(m *Model, line int) bool
+	// cancel is the status line after the default answer, if any;
+	// onCancel, when set, runs instead.
+	cancel   string
+	onCancel func(*Model)
+	offset   int
+	cursor   int
+	detail   func(m *Model, line int) bool
 }
 
 func (c *choice) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
@@ -68,6 +70,10 @@ func (c *choice) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 func (c *choice) answer(m *Model, o option) tea.Cmd {
 	m.dialog = nil
 	if o.run == nil {
+		if c.onCancel != nil {
+			c.onCancel(m)
+			return nil
+		}
 		if c.cancel != "" {
 			m.setStatus(statusInfo, c.cancel)
 		}
@@ -91,7 +97,10 @@ func (c *choice) move(m *Model, delta int) {
 	}
 }
 
-func (c *choice) width(m *Model) int { return min(m.width-4, 100) }
+func (c *choice) width(m *Model) int { return choiceWidth(m) }
+
+// choiceWidth is the width of a question's box.
+func choiceWidth(m *Model) int { return min(m.width-4, 100) }
 
 // bodyRows is how many body lines fit.
 func (c *choice) bodyRows(m *Model) int {

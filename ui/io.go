@@ -30,7 +30,7 @@ type persistDoneMsg struct {
 }
 
 type reloadDoneMsg struct {
-	result  model.ReloadResult
+	result  *model.ReloadResult
 	what    string
 	elapsed time.Duration
 }
@@ -86,24 +86,48 @@ func (m *Model) persistDone(msg persistDoneMsg) tea.Cmd {
 	m.untrack(b)
 	quitting := m.quitAfter[b]
 	delete(m.quitAfter, b)
+	// Changes other clients made meanwhile waited for the persist.
+	next := tea.Batch(m.nextLoad(b), m.refresh(b))
+	for _, note := range out.Merged {
+		m.setStatus(statusInfo, "✓ "+note.String())
+	}
 	switch {
 	case len(out.Conflicts) > 0:
-		m.setStatus(statusErr, "! conflict: "+strings.Join(out.Conflicts, ", ")+" changed elsewhere, nothing written: c compares")
+		m.setStatus(statusErr, "! conflict: "+conflictNames(out.Conflicts)+" changed elsewhere too, nothing written: "+m.keys.Conflict.Help().Key+" compares")
 	case out.Err != nil:
 		m.fail(out.Err)
 	default:
-		m.setStatus(statusOK, fmt.Sprintf("✓ persisted %s in %s", out.Summary.Describe(), ms(msg.elapsed)))
+		text := fmt.Sprintf("✓ persisted %s in %s", out.Summary.Describe(), ms(msg.elapsed))
+		if len(out.Merged) == 1 {
+			text += "; " + strings.TrimPrefix(out.Merged[0].String(), out.Merged[0].Namespace+"/"+out.Merged[0].Config+": ")
+		} else if len(out.Merged) > 1 {
+			text += "; " + plural(len(out.Merged), "config", "configs") + " merged with other clients' changes (m lists them)"
+		}
+		m.setStatus(statusOK, text)
 		if quitting && len(m.quitAfter) == 0 {
 			return tea.Quit
 		}
-		return m.nextLoad(b)
+		return next
 	}
 	if quitting {
 		// One failure stops the quit: the user must see it.
 		m.quitAfter = map[*model.Backend]bool{}
 		m.setStatus(statusErr, m.msgs.history[len(m.msgs.history)-1].text+" — not quitting")
 	}
-	return m.nextLoad(b)
+	return next
+}
+
+// conflictNames lists what a persist's conflicts are about: "ns/cfg", or
+// "namespace ns" for a namespace another client removed or changed.
+func conflictNames(conflicts []string) string {
+	out := make([]string, len(conflicts))
+	for i, c := range conflicts {
+		if !strings.Contains(c, "/") {
+			c = "namespace " + c
+		}
+		out[i] = c
+	}
+	return strings.Join(out, ", ")
 }
 
 // reload loads one namespace (or all) in a command. Progress reports flow
@@ -173,18 +197,24 @@ func (m *Model) progress(msg progressMsg) tea.Cmd {
 	return msg.next
 }
 
+// reloadDone merges a reload's result a part at a time: each part in an
+// Update of its own, so that keys typed meanwhile are handled in between.
 func (m *Model) reloadDone(msg reloadDoneMsg) tea.Cmd {
 	b := msg.result.Backend()
-	report, err, current := b.FinishReload(msg.result)
+	out, current := b.FinishReload(msg.result)
 	if !current {
 		return nil
 	}
+	if !out.Done {
+		return func() tea.Msg { return msg }
+	}
 	m.untrack(b)
-	next := m.nextLoad(b)
-	if err != nil {
-		m.fail(fmt.Errorf("reload %s: %w", msg.what, err))
+	next := tea.Batch(m.nextLoad(b), m.refresh(b))
+	if out.Err != nil {
+		m.fail(fmt.Errorf("reload %s: %w", msg.what, out.Err))
 		return next
 	}
+	report := out.Report
 	text := fmt.Sprintf("✓ reloaded %s (%s) in %s", msg.what, plural(report.Configs, "config", "configs"), ms(msg.elapsed))
 	if report.Changed > 0 {
 		text += ", " + thousands(report.Changed) + " changed remotely"

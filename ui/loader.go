@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -10,11 +11,19 @@ import (
 
 // The first load of every backend runs in the background: each backend is
 // opened, its registry read (the first frame with the namespace list needs
-// nothing more), then its namespaces a few at a time, the selected one
-// first. Each step's result is merged in Update, where it costs a few
-// milliseconds, so keys keep working while a million configs arrive.
+// nothing more), then its namespaces in jobs of a few dozen, the selected
+// one first. A job hands over each namespace as soon as it is read, and
+// each is merged in an Update of its own, where it costs about a
+// millisecond, so keys keep working while a million configs arrive.
 
 type openDoneMsg struct{ result model.OpenResult }
+
+// loadPartMsg is one namespace a load job read; next waits for the job's
+// next message.
+type loadPartMsg struct {
+	part model.LoadPart
+	next tea.Cmd
+}
 
 type loadDoneMsg struct{ result model.LoadResult }
 
@@ -37,7 +46,7 @@ func (m *Model) openDone(msg openDoneMsg) tea.Cmd {
 		m.fail(fmt.Errorf("backend %s: %w; %s retries", q(b.Name()), err, m.keys.ReloadBackend.Help().Key))
 		return nil
 	}
-	return m.nextLoad(b)
+	return tea.Batch(m.nextLoad(b), m.watch(b))
 }
 
 // nextLoad starts the next step of b's first load, if any.
@@ -50,11 +59,47 @@ func (m *Model) nextLoad(b *model.Backend) tea.Cmd {
 	if job == nil {
 		return nil
 	}
-	return func() tea.Msg {
+	// Parts and the end travel on one channel, so the end is handled
+	// after every part.
+	out := make(chan tea.Msg, 2)
+	program := m.opts.Context
+	send := func(msg tea.Msg) error {
+		select {
+		case out <- msg:
+			return nil
+		case <-program.Done():
+			return program.Err()
+		}
+	}
+	run := func() tea.Msg {
 		ctx, cancel := m.ioContext()
 		defer cancel()
-		return loadDoneMsg{result: job.Run(ctx, nil)}
+		result := job.Run(ctx, func(p model.LoadPart) error { return send(loadPartMsg{part: p}) })
+		send(loadDoneMsg{result: result})
+		return nil
 	}
+	return tea.Batch(run, receiveLoad(program, out))
+}
+
+// receiveLoad waits for a load job's next message.
+func receiveLoad(program context.Context, in <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case msg := <-in:
+			if p, ok := msg.(loadPartMsg); ok {
+				p.next = receiveLoad(program, in)
+				return p
+			}
+			return msg
+		case <-program.Done():
+			return nil
+		}
+	}
+}
+
+func (m *Model) loadPart(msg loadPartMsg) tea.Cmd {
+	msg.part.Backend().FinishLoadPart(msg.part)
+	return msg.next
 }
 
 func (m *Model) loadDone(msg loadDoneMsg) tea.Cmd {
@@ -67,7 +112,8 @@ func (m *Model) loadDone(msg loadDoneMsg) tea.Cmd {
 	if len(step.Warnings) > 0 {
 		m.setStatus(statusInfo, q(b.Name())+": "+plural(len(step.Warnings), "warning", "warnings")+": "+step.Warnings[0])
 	}
-	return m.nextLoad(b)
+	// Changes held while the job read their namespaces can be read now.
+	return tea.Batch(m.nextLoad(b), m.refresh(b))
 }
 
 // loadText is the status line while first loads go on.

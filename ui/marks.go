@@ -16,13 +16,15 @@ type markSpec struct {
 }
 
 var itemMarks = [model.MarkCount]markSpec{
-	model.MarkNone:     {" ", plain, ""},
-	model.MarkModified: {"●", func(t Theme) lipgloss.Style { return t.Modified }, "modified"},
-	model.MarkAdded:    {"+", func(t Theme) lipgloss.Style { return t.Added }, "new"},
-	model.MarkDeleted:  {"✗", func(t Theme) lipgloss.Style { return t.Deleted }, "deleted"},
-	model.MarkConflict: {"!", func(t Theme) lipgloss.Style { return t.Conflict }, "conflict"},
-	model.MarkBad:      {"?", func(t Theme) lipgloss.Style { return t.Bad }, "not JSON"},
-	model.MarkRemote:   {"~", func(t Theme) lipgloss.Style { return t.Modified }, "changed remotely"},
+	model.MarkNone:         {" ", plain, ""},
+	model.MarkModified:     {"●", func(t Theme) lipgloss.Style { return t.Modified }, "modified"},
+	model.MarkAdded:        {"+", func(t Theme) lipgloss.Style { return t.Added }, "new"},
+	model.MarkDeleted:      {"✗", func(t Theme) lipgloss.Style { return t.Deleted }, "deleted"},
+	model.MarkConflict:     {"!", func(t Theme) lipgloss.Style { return t.Conflict }, "conflict"},
+	model.MarkBad:          {"?", func(t Theme) lipgloss.Style { return t.Bad }, "not JSON"},
+	model.MarkRemote:       {"~", func(t Theme) lipgloss.Style { return t.Modified }, "changed by another client"},
+	model.MarkRemoteEdited: {"≈", func(t Theme) lipgloss.Style { return t.Conflict }, "edited here, changed by another client"},
+	model.MarkLocked:       {"#", func(t Theme) lipgloss.Style { return t.Bad }, "key shared with another config: read-only"},
 }
 
 // connMarks are the backends pane's connection signs: their own glyphs, so

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/confo-dev/confo/internal/termsafe"
+	"github.com/confo-dev/confo/model"
 )
 
 // View implements tea.Model. It only reads the state Update prepared.
@@ -117,6 +118,9 @@ func (m *Model) header() string {
 	if n := m.unsaved(); n > 0 {
 		parts = append(parts, th.Modified.Render(strconv.Itoa(n)+" unsaved"))
 	}
+	if n := m.remote(); n > 0 {
+		parts = append(parts, itemMarks[model.MarkRemoteEdited].render(th)+" "+th.Conflict.Render(strconv.Itoa(n)+" changed remotely"))
+	}
 	help := th.Key.Render(m.keys.Help.Help().Key) + " " + th.KeyDesc.Render(m.keys.Help.Help().Desc)
 	return spread(strings.Join(parts, th.Dim.Render(" ─ ")), help, m.width)
 }
@@ -199,6 +203,10 @@ func (m *Model) statusLine() string {
 	}
 	if text := m.loadText(); text != "" {
 		return fit(" "+m.theme.Dim.Render(text), m.width)
+	}
+	if n := m.remote(); n > 0 {
+		text := plural(n, "config", "configs") + " edited here changed by another client meanwhile (" + itemMark(model.MarkRemoteEdited) + "): persisting merges, or shows a conflict"
+		return fit(" "+m.theme.Conflict.Render(text), m.width)
 	}
 	hint := m.keys.Messages.Help().Key + " shows earlier messages"
 	return fit(" "+m.theme.Dim.Render(hint), m.width)

@@ -31,6 +31,8 @@ type tuiInput struct {
 	Theme       configfile.Theme
 	// Timeout bounds each load and commit.
 	Timeout time.Duration
+	// NoWatch turns off following other clients' changes live (--no-watch).
+	NoWatch bool
 	Stderr  io.Writer
 }
 
@@ -97,7 +99,7 @@ func runTUI(ctx context.Context, in tuiInput) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	app := ui.New(backends, keys, ui.Options{
-		Context: ctx, Timeout: in.Timeout, ThemeSettings: themeSettings, Notice: keys.Conflicts(),
+		Context: ctx, Timeout: in.Timeout, ThemeSettings: themeSettings, Notice: keys.Conflicts(), NoWatch: in.NoWatch,
 	})
 	if _, err := tea.NewProgram(app, tea.WithContext(ctx)).Run(); err != nil {
 		return fmt.Errorf("terminal UI: %w", err)
