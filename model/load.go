@@ -241,13 +241,14 @@ func (b *Backend) FinishLoadPart(p LoadPart) LoadStep {
 		// registry names, so it must name this one.
 		registry = append(slices.Clone(registry), ns.Name)
 		slices.Sort(registry)
+		b.names = nil
 	}
 	b.ws.Apply(&confo.Snapshot{Registry: registry, Namespaces: []confo.NamespaceSnapshot{ns}}, false)
 	l := &b.load
 	l.done++
 	l.configs += b.ws.Namespace(ns.Name).Len()
 	l.perNS = l.configs / l.done
-	b.names = nil
+	b.parts++
 	return LoadStep{Namespaces: 1, Configs: len(ns.Configs)}
 }
 

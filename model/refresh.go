@@ -176,7 +176,8 @@ func (b *Backend) FinishRefresh(r RefreshResult) (RefreshOutcome, bool) {
 	if report.Count(RefreshNamespaceAdded)+report.Count(RefreshNamespaceRemoved) > 0 {
 		// A load job in flight planned with the old registry.
 		b.newEpoch()
-	} else if len(report.Items) > 0 {
+	} else {
+		// Also without items: a remote mark may have been dropped.
 		b.changed()
 	}
 	return RefreshOutcome{Report: report}, true

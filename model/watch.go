@@ -212,4 +212,4 @@ func (b *Backend) Watching() (how, problem string) { return b.watch.how, b.watch
 // RemoteCount is the number of configs edited here that another client
 // changed meanwhile: a persist merges them with that change, or reports a
 // conflict.
-func (b *Backend) RemoteCount() int { return b.ws.RemoteCount() }
+func (b *Backend) RemoteCount() int { return b.cachedCounts().remote }

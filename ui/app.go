@@ -76,8 +76,13 @@ const (
 
 // Model is the root Bubble Tea model.
 type Model struct {
-	keys     KeyMap
-	theme    Theme
+	keys  KeyMap
+	theme Theme
+	// glyphs caches the marks rendered in theme, by glyph; keyLines the
+	// key lines (see keyLine).
+	glyphs   map[string]string
+	keyLines map[string]string
+	frames   map[frameKey]frame
 	opts     Options
 	backends []*model.Backend
 	bnames   []string
@@ -227,7 +232,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) setTheme(th Theme) {
-	m.theme = th
+	m.theme, m.glyphs, m.keyLines, m.frames = th, nil, nil, nil
 	m.spin.Style = th.Dialog
 }
 

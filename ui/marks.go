@@ -47,6 +47,20 @@ func plain(Theme) lipgloss.Style { return lipgloss.NewStyle() }
 // render draws the glyph in its colour.
 func (s markSpec) render(t Theme) string { return s.style(t).Render(s.glyph) }
 
+// mark draws a mark in the current theme; every frame draws dozens, so
+// each is rendered once per theme.
+func (m *Model) mark(s markSpec) string {
+	if m.glyphs == nil {
+		m.glyphs = map[string]string{}
+	}
+	g, ok := m.glyphs[s.glyph]
+	if !ok {
+		g = s.render(m.theme)
+		m.glyphs[s.glyph] = g
+	}
+	return g
+}
+
 // legend is every mark with its meaning, in the order the help shows them.
 func legend() []markSpec {
 	out := make([]markSpec, 0, len(itemMarks)+len(connMarks)+1)
