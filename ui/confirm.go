@@ -47,23 +47,36 @@ func (c *choice) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	k := m.keys
+	if k.scrolled(msg, c.bodyRows(m), func(delta int) { c.move(m, delta) }) {
+		return nil
+	}
 	switch {
 	case key.Matches(msg, k.No, k.Cancel, k.Submit):
 		c.answer(m, option{})
-	case key.Matches(msg, k.Down):
-		c.move(m, 1)
-	case key.Matches(msg, k.Up):
-		c.move(m, -1)
-	case key.Matches(msg, k.PageDown):
-		c.move(m, c.bodyRows(m))
-	case key.Matches(msg, k.PageUp):
-		c.move(m, -c.bodyRows(m))
 	case key.Matches(msg, k.View) && c.detail != nil:
 		if !c.detail(m, c.cursor) {
 			m.setStatus(statusInfo, "nothing more to show on this line: select a field line")
 		}
 	}
 	return nil
+}
+
+// scrolled moves a dialog's cursor or text for the movement keys, by a row
+// or by page rows; it reports whether msg was one of them.
+func (k KeyMap) scrolled(msg tea.KeyPressMsg, page int, move func(delta int)) bool {
+	switch {
+	case key.Matches(msg, k.Down):
+		move(1)
+	case key.Matches(msg, k.Up):
+		move(-1)
+	case key.Matches(msg, k.PageDown):
+		move(page)
+	case key.Matches(msg, k.PageUp):
+		move(-page)
+	default:
+		return false
+	}
+	return true
 }
 
 // answer closes the dialog with o; the zero option is the default "no".

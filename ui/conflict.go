@@ -43,18 +43,13 @@ func (d *conflictDialog) fieldLevel() bool { return d.cv.FieldLevel && len(d.cv.
 
 func (d *conflictDialog) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
+	if k.scrolled(msg, d.rows(m), func(delta int) { d.move(m, delta) }) {
+		return nil
+	}
 	switch {
 	case key.Matches(msg, k.Cancel):
 		m.dialog = nil
 		m.setStatus(statusInfo, q(d.cv.Config)+" is still in conflict, nothing changed: "+k.Conflict.Help().Key+" shows it again")
-	case key.Matches(msg, k.Down):
-		d.move(m, 1)
-	case key.Matches(msg, k.Up):
-		d.move(m, -1)
-	case key.Matches(msg, k.PageDown):
-		d.move(m, d.rows(m))
-	case key.Matches(msg, k.PageUp):
-		d.move(m, -d.rows(m))
 	case key.Matches(msg, k.AllOurs), key.Matches(msg, k.Ours) && !d.fieldLevel():
 		return d.write(m, model.Resolution{All: model.SideOurs})
 	case key.Matches(msg, k.AllTheirs), key.Matches(msg, k.Theirs) && !d.fieldLevel():

@@ -3,7 +3,9 @@ package e2e
 import (
 	"context"
 	"os/exec"
+	"regexp"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/confo-dev/confo/internal/confotest"
@@ -48,6 +50,37 @@ func (e *e2e) wantConsistent() {
 		e.fatalf("state check: %v", err)
 	}
 }
+
+// startLive starts confo on seed (nil: the default seed), waits for the
+// main screen showing show and for the watch, and opens ns/cfg's fields.
+func startLive(t *testing.T, seed map[string]string, show, ns, cfg string) *e2e {
+	t.Helper()
+	e := startTUI(t, tuiRun{seed: seed})
+	e.waitFor(e2eStartWait, "main screen", hasAll("Namespaces", show))
+	e.waitLive()
+	e.goTo(ns, cfg)
+	send(t, e.sock, "l")
+	return e
+}
+
+// setField edits the field under the cursor to text.
+func (e *e2e) setField(field, text string) {
+	e.t.Helper()
+	send(e.t, e.sock, "e", "C-u")
+	sendText(e.t, e.sock, text)
+	send(e.t, e.sock, "Enter")
+	e.waitFor(e2eWait, field+" edited", matches(field+`\s+"?`+regexp.QuoteMeta(text)), hasAll("1 unsaved"))
+}
+
+// press sends keys and waits for what they lead to.
+func (e *e2e) press(what string, keys []string, conds ...condition) {
+	e.t.Helper()
+	send(e.t, e.sock, keys...)
+	e.waitFor(e2eWait, what, conds...)
+}
+
+// keys is a list of tmux key names, for press.
+func keys(k ...string) []string { return k }
 
 // noKeyFor waits a while without pressing anything, so that what shows up
 // meanwhile came by itself.
