@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/confo-dev/confo/confo"
 )
@@ -124,28 +125,40 @@ func (b *Backend) FinishPersist(r PersistResult) (PersistOutcome, bool) {
 	return out, true
 }
 
-// ReloadJob is one reload of a backend or of one namespace.
+// ReloadJob is one reload of a backend or of one namespace. Like a load,
+// it hands over each namespace as soon as it is read, and each is merged
+// on its own (FinishReloadPart), so that the UI handles keys in between
+// and never holds a second copy of the whole backend; FinishReload then
+// settles the registry it read.
 type ReloadJob struct {
 	id      int
 	backend *Backend
 	opts    confo.ReloadOptions
+	// registry is the stored namespaces when the job started: merging a
+	// namespace must neither add nor drop any other.
+	registry []string
+	// report sums what the merged parts did.
+	report ReloadReport
 }
 
-// ReloadResult is what Run of a ReloadJob read, and how far FinishReload
-// has merged it.
+// ReloadPart is one namespace a ReloadJob read.
+type ReloadPart struct {
+	job *ReloadJob
+	ns  confo.NamespaceSnapshot
+}
+
+// ReloadResult is how a ReloadJob ended: the registry it read, or its
+// error.
 type ReloadResult struct {
 	job  *ReloadJob
 	snap *confo.Snapshot
 	err  error
-	// next is the first namespace of snap not merged yet; report sums
-	// what the merged parts did.
-	next   int
-	report ReloadReport
 }
 
 // StartReload marks the backend busy with a reload of namespace ("" for
 // all of it); with discard, local edits there are dropped, otherwise kept
-// on top of the fresh data.
+// on top of the fresh data. Load parts and refreshes in flight read before
+// it and are dropped.
 func (b *Backend) StartReload(namespace string, discard bool) (*ReloadJob, error) {
 	if b.store == nil {
 		return nil, fmt.Errorf("%s is not open yet: %w", b.name, ErrNotOpen)
@@ -155,7 +168,9 @@ func (b *Backend) StartReload(namespace string, discard bool) (*ReloadJob, error
 	}
 	b.jobID++
 	b.busy = busyReloading
-	return &ReloadJob{id: b.jobID, backend: b, opts: confo.ReloadOptions{Namespace: namespace, Discard: discard, Discover: b.discover}}, nil
+	b.newEpoch()
+	return &ReloadJob{id: b.jobID, backend: b, registry: b.storedNamespaces(),
+		opts: confo.ReloadOptions{Namespace: namespace, Discard: discard, Discover: b.discover}}, nil
 }
 
 // ID tags the job's messages.
@@ -164,80 +179,78 @@ func (j *ReloadJob) ID() int { return j.id }
 // Backend is the backend the job reads.
 func (j *ReloadJob) Backend() *Backend { return j.backend }
 
-// Run reads the store, reporting progress (done of total configs) from its
-// goroutine. It touches no state of the backend, so it is safe in a tea.Cmd.
-func (j *ReloadJob) Run(ctx context.Context, progress func(done, total int)) *ReloadResult {
-	opts := j.opts
-	opts.Progress = progress
-	snap, err := confo.FetchReload(ctx, j.backend.store, opts)
+// Run reads the store, handing each namespace to part as soon as it is
+// read and reporting progress (done of total configs), both from its
+// goroutine. It touches no state of the backend, so it is safe in a
+// tea.Cmd.
+func (j *ReloadJob) Run(ctx context.Context, progress func(done, total int), part func(ReloadPart) error) *ReloadResult {
+	opts := confo.LoadOptions{Discover: j.opts.Discover, Progress: progress}
+	if j.opts.Namespace != "" {
+		opts.Namespaces = []string{j.opts.Namespace}
+	}
+	opts.Stream = func(ns confo.NamespaceSnapshot) error { return part(ReloadPart{job: j, ns: ns}) }
+	snap, err := j.backend.store.Load(ctx, opts)
 	return &ReloadResult{job: j, snap: snap, err: err}
 }
+
+// Backend is the backend the part belongs to.
+func (p ReloadPart) Backend() *Backend { return p.job.backend }
 
 // Backend is the backend the result belongs to.
 func (r *ReloadResult) Backend() *Backend { return r.job.backend }
 
-// reloadChunk is how many configs one FinishReload merges at most (a
-// namespace is never split): a few milliseconds of the event loop.
-const reloadChunk = 4000
-
-// ReloadOutcome is what one FinishReload did.
-type ReloadOutcome struct {
-	// Done: the reload is settled; Report sums all it did. Until then,
-	// FinishReload is to be called again with the same result.
-	Done   bool
-	Report ReloadReport
-	Err    error
+// currentReload reports whether j is the reload in flight.
+func (b *Backend) currentReload(j *ReloadJob) bool {
+	return j.backend == b && j.id == b.jobID && b.busy == busyReloading
 }
 
-// FinishReload merges the next part of a reload's result into the
-// workspace: about reloadChunk configs, so that the UI handles keys
-// between parts of a large reload. It returns false, and changes nothing,
-// for the result of a job that is no longer current.
-func (b *Backend) FinishReload(r *ReloadResult) (ReloadOutcome, bool) {
-	j := r.job
-	if j.backend != b || j.id != b.jobID || b.busy == "" {
-		return ReloadOutcome{}, false
+// FinishReloadPart merges one namespace a reload read; it changes nothing
+// for a part of a job that is no longer current.
+func (b *Backend) FinishReloadPart(p ReloadPart) {
+	j := p.job
+	if !b.currentReload(j) {
+		return
 	}
-	if r.err != nil {
-		b.busy = ""
-		b.recordIO(r.err)
-		return ReloadOutcome{Done: true, Err: r.err}, true
-	}
-	if r.next == 0 {
-		b.recordIO(nil)
-		// Load parts in flight read before this reload: drop them.
-		b.newEpoch()
-	}
-	all := r.snap.Namespaces
-	end, configs := r.next, 0
-	for end < len(all) && (end == r.next || configs+len(all[end].Configs) <= reloadChunk) {
-		configs += len(all[end].Configs)
-		end++
-	}
-	part := &confo.Snapshot{Registry: r.snap.Registry, Namespaces: all[r.next:end]}
-	if r.next == 0 {
-		part.Warnings = r.snap.Warnings
-	}
-	var got ReloadReport
-	if end == len(all) {
-		// The last part: collision warnings are about the whole workspace.
-		got = b.ws.ApplyReload(part, j.opts)
-	} else {
-		got = b.ws.Apply(part, j.opts.Discard)
-	}
-	r.next = end
-	r.report.Namespaces += got.Namespaces
-	r.report.Configs += got.Configs
-	r.report.Changed += got.Changed
-	r.report.Removed += got.Removed
-	r.report.Conflicts += got.Conflicts
-	r.report.Warnings = append(r.report.Warnings, got.Warnings...)
+	// A namespace registered since the job started stays for the parts
+	// after it.
+	j.registry = withName(j.registry, p.ns.Name)
+	got := b.ws.Apply(&confo.Snapshot{Registry: j.registry, Namespaces: []confo.NamespaceSnapshot{p.ns}}, j.opts.Discard)
+	j.report.Namespaces += got.Namespaces
+	j.report.Configs += got.Configs
+	j.report.Changed += got.Changed
+	j.report.Removed += got.Removed
+	j.report.Conflicts += got.Conflicts
 	b.changed()
-	if end < len(all) {
-		return ReloadOutcome{Report: r.report}, true
+}
+
+// withName is the sorted names with name in them.
+func withName(sorted []string, name string) []string {
+	if _, ok := slices.BinarySearch(sorted, name); ok {
+		return sorted
+	}
+	out := append(slices.Clone(sorted), name)
+	slices.Sort(out)
+	return out
+}
+
+// FinishReload settles a reload once every part is merged: the registry
+// it read drops the namespaces other clients removed, and the report sums
+// what the parts did. It returns false, changing nothing, for a job that
+// is no longer current.
+func (b *Backend) FinishReload(r *ReloadResult) (ReloadReport, error, bool) {
+	j := r.job
+	if !b.currentReload(j) {
+		return ReloadReport{}, nil, false
 	}
 	b.busy = ""
-	b.newEpoch()
+	b.recordIO(r.err)
+	defer b.newEpoch()
+	if r.err != nil {
+		return ReloadReport{}, r.err, true
+	}
+	final := b.ws.ApplyReload(&confo.Snapshot{Registry: r.snap.Registry, Warnings: r.snap.Warnings}, j.opts)
+	report := j.report
+	report.Warnings = final.Warnings
 	b.ClearUndo()
-	return ReloadOutcome{Done: true, Report: r.report}, true
+	return report, nil, true
 }

@@ -3,7 +3,6 @@ package model
 import (
 	"context"
 	"errors"
-	"slices"
 
 	"github.com/confo-dev/confo/confo"
 )
@@ -234,16 +233,13 @@ func (b *Backend) FinishLoadPart(p LoadPart) LoadStep {
 	if !b.current(p.job) {
 		return LoadStep{}
 	}
-	ns := p.ns
-	registry := p.job.registry
-	if _, ok := slices.BinarySearch(registry, ns.Name); !ok {
-		// Registered since the job was planned: Apply adds what the
-		// registry names, so it must name this one.
-		registry = append(slices.Clone(registry), ns.Name)
-		slices.Sort(registry)
-		b.names = nil
+	ns, j := p.ns, p.job
+	// Apply adds what the registry names, so it must name this one, maybe
+	// registered since the job was planned, and keep naming it.
+	if registry := withName(j.registry, ns.Name); len(registry) != len(j.registry) {
+		j.registry, b.names = registry, nil
 	}
-	b.ws.Apply(&confo.Snapshot{Registry: registry, Namespaces: []confo.NamespaceSnapshot{ns}}, false)
+	b.ws.Apply(&confo.Snapshot{Registry: j.registry, Namespaces: []confo.NamespaceSnapshot{ns}}, false)
 	l := &b.load
 	l.done++
 	l.configs += b.ws.Namespace(ns.Name).Len()

@@ -227,39 +227,66 @@ func TestWatchReadyAndErrorsAreNoted(t *testing.T) {
 	}
 }
 
-func TestReloadMergesInParts(t *testing.T) {
+// reload runs a reload job, merging each namespace as it arrives.
+func reload(t *testing.T, b *Backend, job *ReloadJob) (ReloadReport, error, bool) {
+	t.Helper()
+	res := job.Run(context.Background(), nil, func(p ReloadPart) error {
+		if b.Busy() == "" {
+			t.Error("not busy between parts")
+		}
+		b.FinishReloadPart(p)
+		return nil
+	})
+	return b.FinishReload(res)
+}
+
+func TestReloadMergesNamespaceByNamespace(t *testing.T) {
 	s := confotest.NewMemStore(false)
 	for i := range 30 {
-		for j := range 1000 {
+		for j := range 100 {
 			s.Put(fmt.Sprintf("ns%02d", i), fmt.Sprintf("c%04d", j), `{"v": 1}`)
 		}
 	}
 	b := NewBackend("demo", s, confotest.Loaded(t, s), Options{})
-	s.Put("ns29", "c0999", `{"v": 2}`)
+	s.Put("ns29", "c0099", `{"v": 2}`)
+	s.Put("new", "x", `{}`)
+	s.DropNamespace("ns00")
 	job, err := b.StartReload("", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := job.Run(context.Background(), nil)
-	parts := 0
-	for {
-		out, ok := b.FinishReload(res)
-		if !ok {
-			t.Fatal("not current")
-		}
-		parts++
-		if !out.Done {
-			if b.Busy() == "" {
-				t.Fatal("not busy between parts")
-			}
-			continue
-		}
-		if out.Report.Configs != 30000 || out.Report.Changed != 1 || parts != 8 {
-			t.Fatalf("report %+v in %d parts", out.Report, parts)
-		}
-		break
+	report, err, ok := reload(t, b, job)
+	if !ok || err != nil || report.Configs != 29*100+1 || report.Changed != 1 || report.Namespaces != 30 {
+		t.Fatalf("report %+v, %v", report, err)
 	}
-	if b.Busy() != "" || get(t, b, "ns29", "c0999") != `{"v": 2}` {
-		t.Fatal("reload did not finish")
+	if b.Busy() != "" || get(t, b, "ns29", "c0099") != `{"v": 2}` || !b.NamespaceLoaded("new") {
+		t.Fatalf("reload did not finish: busy %q, %s, new loaded %v", b.Busy(), get(t, b, "ns29", "c0099"), b.NamespaceLoaded("new"))
+	}
+	if _, ok := b.Namespace("ns00"); ok {
+		t.Fatal("a namespace removed remotely is still there")
+	}
+}
+
+func TestStaleReloadIsDropped(t *testing.T) {
+	b, s := storeBackend(t)
+	first, err := b.StartReload("", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []ReloadPart
+	res := first.Run(context.Background(), nil, func(p ReloadPart) error { parts = append(parts, p); return nil })
+	if _, _, ok := b.FinishReload(res); !ok {
+		t.Fatal("current reload dropped")
+	}
+	s.Put("database", "postgres", `{"host": "newer"}`)
+	second, _ := b.StartReload("", false)
+	if _, _, ok := reload(t, b, second); !ok {
+		t.Fatal("second reload dropped")
+	}
+	for _, p := range parts {
+		b.FinishReloadPart(p)
+	}
+	if _, _, ok := b.FinishReload(res); ok || get(t, b, "database", "postgres") != `{"host": "newer"}` {
+		t.Fatalf("a stale reload was merged: %s", get(t, b, "database", "postgres"))
 	}
 }

@@ -204,6 +204,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.handlePaste(msg)
 	case persistDoneMsg:
 		cmd = m.persistDone(msg)
+	case reloadPartMsg:
+		cmd = m.reloadPart(msg)
 	case reloadDoneMsg:
 		cmd = m.reloadDone(msg)
 	case openDoneMsg:

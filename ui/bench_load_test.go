@@ -132,13 +132,41 @@ type timings struct{ keys, ownKeys, steps []time.Duration }
 
 // until handles messages, and presses a key every 5 ms once pressing()
 // says so, until done() is true: down through the namespaces and back, so
-// every press changes the configs and fields panes.
+// every press changes the configs and fields panes. The presses come from
+// a goroutine of their own, as a terminal's input does, and queue while
+// the loop is busy: a long Update shows in the latency of every key typed
+// meanwhile.
 func (d *driver) until(t *testing.T, done, pressing func() bool) timings {
 	var tm timings
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
+	typed := make(chan time.Time, 1<<16)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				typed <- time.Now()
+			case <-stop:
+				return
+			}
+		}
+	}()
 	deadline := time.After(loadDeadline())
-	for presses := 0; !done(); {
+	presses := 0
+	press := func(at time.Time) {
+		k := keyDown
+		if (presses/40)%2 == 1 {
+			k = keyUp
+		}
+		presses++
+		began := time.Now()
+		d.update(k)
+		tm.ownKeys = append(tm.ownKeys, time.Since(began))
+		tm.keys = append(tm.keys, time.Since(at))
+	}
+	for !done() {
 		select {
 		case msg := <-d.msgs:
 			switch msg := msg.(type) {
@@ -152,24 +180,23 @@ func (d *driver) until(t *testing.T, done, pressing func() bool) timings {
 				d.update(msg)
 				tm.steps = append(tm.steps, time.Since(began))
 			}
-		case sent := <-tick.C:
-			if !pressing() {
-				continue
+		case at := <-typed:
+			if pressing() {
+				press(at)
 			}
-			k := keyDown
-			if (presses/40)%2 == 1 {
-				k = keyUp
-			}
-			presses++
-			began := time.Now()
-			d.update(k)
-			tm.ownKeys = append(tm.ownKeys, time.Since(began))
-			tm.keys = append(tm.keys, time.Since(sent))
 		case <-deadline:
 			t.Fatalf("not done after %s:\n%s", loadDeadline(), d.app.Render())
 		}
 	}
-	return tm
+	// The keys typed while the last step ran wait for it too.
+	for {
+		select {
+		case at := <-typed:
+			press(at)
+		default:
+			return tm
+		}
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -145,15 +145,27 @@ func (m *Model) reload(b *model.Backend, namespace string, discard bool) tea.Cmd
 	spin := m.track(b, job.ID(), "reloading", what)
 	report, listener, done := progressChannel(b, job.ID())
 	now := m.opts.Now
-	loadCmd := func() tea.Msg {
+	start := now()
+	load := m.stream(func(ctx context.Context, send func(tea.Msg) error) tea.Msg {
 		defer close(done)
-		ctx, cancel := m.ioContext()
-		defer cancel()
-		start := now()
-		result := job.Run(ctx, report)
+		result := job.Run(ctx, report, func(p model.ReloadPart) error { return send(reloadPartMsg{part: p}) })
 		return reloadDoneMsg{result: result, what: what, elapsed: now().Sub(start)}
-	}
-	return tea.Batch(loadCmd, listener, spin)
+	})
+	return tea.Batch(load, listener, spin)
+}
+
+// reloadPartMsg is one namespace a reload read; next waits for the
+// reload's next message.
+type reloadPartMsg struct {
+	part model.ReloadPart
+	next tea.Cmd
+}
+
+func (p reloadPartMsg) withNext(next tea.Cmd) tea.Msg { p.next = next; return p }
+
+func (m *Model) reloadPart(msg reloadPartMsg) tea.Cmd {
+	msg.part.Backend().FinishReloadPart(msg.part)
+	return msg.next
 }
 
 // progressChannel carries a load's progress reports to the event loop:
@@ -197,24 +209,18 @@ func (m *Model) progress(msg progressMsg) tea.Cmd {
 	return msg.next
 }
 
-// reloadDone merges a reload's result a part at a time: each part in an
-// Update of its own, so that keys typed meanwhile are handled in between.
 func (m *Model) reloadDone(msg reloadDoneMsg) tea.Cmd {
 	b := msg.result.Backend()
-	out, current := b.FinishReload(msg.result)
+	report, err, current := b.FinishReload(msg.result)
 	if !current {
 		return nil
 	}
-	if !out.Done {
-		return func() tea.Msg { return msg }
-	}
 	m.untrack(b)
 	next := tea.Batch(m.nextLoad(b), m.refresh(b))
-	if out.Err != nil {
-		m.fail(fmt.Errorf("reload %s: %w", msg.what, out.Err))
+	if err != nil {
+		m.fail(fmt.Errorf("reload %s: %w", msg.what, err))
 		return next
 	}
-	report := out.Report
 	text := fmt.Sprintf("✓ reloaded %s (%s) in %s", msg.what, plural(report.Configs, "config", "configs"), ms(msg.elapsed))
 	if report.Changed > 0 {
 		text += ", " + thousands(report.Changed) + " changed remotely"

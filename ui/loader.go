@@ -59,8 +59,22 @@ func (m *Model) nextLoad(b *model.Backend) tea.Cmd {
 	if job == nil {
 		return nil
 	}
-	// Parts and the end travel on one channel, so the end is handled
-	// after every part.
+	return m.stream(func(ctx context.Context, send func(tea.Msg) error) tea.Msg {
+		return loadDoneMsg{result: job.Run(ctx, func(p model.LoadPart) error { return send(loadPartMsg{part: p}) })}
+	})
+}
+
+// partMsg is a message a streaming job sends before its end; the command
+// that waits for the job's next message goes with it.
+type partMsg interface{ withNext(tea.Cmd) tea.Msg }
+
+func (p loadPartMsg) withNext(next tea.Cmd) tea.Msg { p.next = next; return p }
+
+// stream runs a job that sends parts (partMsg) and then returns its end,
+// in a command under the I/O timeout. Parts and the end travel on one
+// channel, so the end is handled after every part, and the job waits while
+// Update has not taken the part before: it never runs far ahead.
+func (m *Model) stream(run func(ctx context.Context, send func(tea.Msg) error) tea.Msg) tea.Cmd {
 	out := make(chan tea.Msg, 2)
 	program := m.opts.Context
 	send := func(msg tea.Msg) error {
@@ -71,24 +85,22 @@ func (m *Model) nextLoad(b *model.Backend) tea.Cmd {
 			return program.Err()
 		}
 	}
-	run := func() tea.Msg {
+	job := func() tea.Msg {
 		ctx, cancel := m.ioContext()
 		defer cancel()
-		result := job.Run(ctx, func(p model.LoadPart) error { return send(loadPartMsg{part: p}) })
-		send(loadDoneMsg{result: result})
+		send(run(ctx, send))
 		return nil
 	}
-	return tea.Batch(run, receiveLoad(program, out))
+	return tea.Batch(job, receive(program, out))
 }
 
-// receiveLoad waits for a load job's next message.
-func receiveLoad(program context.Context, in <-chan tea.Msg) tea.Cmd {
+// receive waits for a streaming job's next message.
+func receive(program context.Context, in <-chan tea.Msg) tea.Cmd {
 	return func() tea.Msg {
 		select {
 		case msg := <-in:
-			if p, ok := msg.(loadPartMsg); ok {
-				p.next = receiveLoad(program, in)
-				return p
+			if p, ok := msg.(partMsg); ok {
+				return p.withNext(receive(program, in))
 			}
 			return msg
 		case <-program.Done():
