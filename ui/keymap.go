@@ -106,11 +106,11 @@ var actions = []action{
 	{"keep", func(k *KeyMap) *key.Binding { return &k.Keep }, []string{"k"}, "keep on top", inDialog},
 	{"persist_all", func(k *KeyMap) *key.Binding { return &k.PersistAll }, []string{"p"}, "persist all and quit", inDialog},
 	{"submit", func(k *KeyMap) *key.Binding { return &k.Submit }, []string{"enter"}, "confirm", inDialog},
-	{"ours", func(k *KeyMap) *key.Binding { return &k.Ours }, []string{"o"}, "conflict: keep ours (this field)", inConflict},
-	{"theirs", func(k *KeyMap) *key.Binding { return &k.Theirs }, []string{"t"}, "conflict: take theirs (this field)", inConflict},
-	{"all_ours", func(k *KeyMap) *key.Binding { return &k.AllOurs }, []string{"O"}, "conflict: keep ours everywhere", inConflict},
-	{"all_theirs", func(k *KeyMap) *key.Binding { return &k.AllTheirs }, []string{"T"}, "conflict: take theirs everywhere", inConflict},
-	{"write", func(k *KeyMap) *key.Binding { return &k.Write }, []string{"s"}, "conflict: write the result (asks)", inConflict},
+	{"ours", func(k *KeyMap) *key.Binding { return &k.Ours }, []string{"o"}, "keep ours (field)", inConflict},
+	{"theirs", func(k *KeyMap) *key.Binding { return &k.Theirs }, []string{"t"}, "take theirs (field)", inConflict},
+	{"all_ours", func(k *KeyMap) *key.Binding { return &k.AllOurs }, []string{"O"}, "keep ours, all fields", inConflict},
+	{"all_theirs", func(k *KeyMap) *key.Binding { return &k.AllTheirs }, []string{"T"}, "take theirs, all fields", inConflict},
+	{"write", func(k *KeyMap) *key.Binding { return &k.Write }, []string{"s"}, "write the result (asks)", inConflict},
 }
 
 // ActionNames lists the names the config file's [keys] table accepts.

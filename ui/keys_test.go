@@ -550,3 +550,16 @@ func flat(screen string) string {
 type lightColor struct{}
 
 func (lightColor) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
+
+// TestHelpScrollsWhenTallerThanTheScreen: at 80×24 the legend is below the
+// fold; the movement keys reach it, any other key closes.
+func TestHelpScrollsWhenTallerThanTheScreen(t *testing.T) {
+	a := newApp(t, appConfig{width: 80, height: 24})
+	a.press("?").wantScreen("Keys — any key closes, ↓/j ↑/k scroll").dontWantScreen("◆ connected")
+	a.press("pgdown").wantScreen("◆ connected", "edits: strings as typed")
+	a.press("x").dontWantScreen("Keys — any key closes")
+
+	a.resize(160, 48)
+	a.press("?").wantScreen("Keys — any key closes", "◆ connected").dontWantScreen("scroll")
+	a.press("j").dontWantScreen("Keys — any key closes")
+}
