@@ -52,10 +52,14 @@ func (m *Model) track(b *model.Backend, id int, verb, what string) tea.Cmd {
 // untrack ends the status line's operation of b.
 func (m *Model) untrack(b *model.Backend) { delete(m.ops, b) }
 
-// ioContext bounds one load or commit by the timeout, under the program's
-// context so that quitting cancels it.
-func (m *Model) ioContext() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(m.opts.Context, m.opts.Timeout)
+// io is a command that runs f under a context bounded by the timeout and
+// derived from the program's, so that quitting cancels it.
+func (m *Model) io(f func(ctx context.Context) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(m.opts.Context, m.opts.Timeout)
+		defer cancel()
+		return f(ctx)
+	}
 }
 
 // persist starts a job the user confirmed; Update settles the outcome.
@@ -67,13 +71,11 @@ func (m *Model) persist(job *model.PersistJob) tea.Cmd {
 	}
 	spin := m.track(b, job.ID(), "persisting", job.Summary().Describe())
 	now := m.opts.Now
-	commit := func() tea.Msg {
-		ctx, cancel := m.ioContext()
-		defer cancel()
+	commit := m.io(func(ctx context.Context) tea.Msg {
 		start := now()
 		result := job.Run(ctx)
 		return persistDoneMsg{result: result, elapsed: now().Sub(start)}
-	}
+	})
 	return tea.Batch(commit, spin)
 }
 

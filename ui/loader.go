@@ -33,11 +33,7 @@ func (m *Model) open(b *model.Backend) tea.Cmd {
 	if job == nil {
 		return nil
 	}
-	return func() tea.Msg {
-		ctx, cancel := m.ioContext()
-		defer cancel()
-		return openDoneMsg{result: job.Run(ctx)}
-	}
+	return m.io(func(ctx context.Context) tea.Msg { return openDoneMsg{result: job.Run(ctx)} })
 }
 
 func (m *Model) openDone(msg openDoneMsg) tea.Cmd {
@@ -85,12 +81,10 @@ func (m *Model) stream(run func(ctx context.Context, send func(tea.Msg) error) t
 			return program.Err()
 		}
 	}
-	job := func() tea.Msg {
-		ctx, cancel := m.ioContext()
-		defer cancel()
+	job := m.io(func(ctx context.Context) tea.Msg {
 		send(run(ctx, send))
 		return nil
-	}
+	})
 	return tea.Batch(job, receive(program, out))
 }
 

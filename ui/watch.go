@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -69,11 +70,7 @@ func (m *Model) refresh(b *model.Backend) tea.Cmd {
 	if job == nil {
 		return nil
 	}
-	return func() tea.Msg {
-		ctx, cancel := m.ioContext()
-		defer cancel()
-		return refreshDoneMsg{result: job.Run(ctx)}
-	}
+	return m.io(func(ctx context.Context) tea.Msg { return refreshDoneMsg{result: job.Run(ctx)} })
 }
 
 func (m *Model) refreshDone(msg refreshDoneMsg) tea.Cmd {
