@@ -49,6 +49,12 @@ const (
 // meanwhile would race with it.
 var ErrBusy = errors.New("busy")
 
+// The jobs a backend can be busy with.
+const (
+	busyPersisting = "persisting"
+	busyReloading  = "reloading"
+)
+
 // ErrNotOpen refuses what needs the store before the backend is open.
 var ErrNotOpen = errors.New("not connected")
 
@@ -95,7 +101,15 @@ type Backend struct {
 	// loads, so that views computed from it can be cached.
 	rev    int
 	fields fieldsCache
+	// names caches NamespaceNames until the set of namespaces may change.
+	names []string
+	// parts counts the namespaces merged by loads, which change no view
+	// but the counts; counts caches Unsaved and RemoteCount until rev or
+	// parts move.
+	parts  int
+	counts countsCache
 	load   loadState
+	watch  watchState
 }
 
 // NewBackend wraps an opened store and its loaded workspace.
@@ -171,11 +185,30 @@ func (b *Backend) checkIdle() error {
 	return nil
 }
 
+// countsCache keeps the backend-wide counts: the UI asks for them on every
+// frame, and they walk every namespace.
+type countsCache struct {
+	rev, parts      int
+	valid           bool
+	unsaved, remote int
+}
+
+func (b *Backend) cachedCounts() *countsCache {
+	c := &b.counts
+	if !c.valid || c.rev != b.rev || c.parts != b.parts {
+		*c = countsCache{rev: b.rev, parts: b.parts, valid: true, unsaved: b.ws.DirtyCount(), remote: b.ws.RemoteCount()}
+	}
+	return c
+}
+
 // Unsaved is the number of configs and namespaces with something to persist.
-func (b *Backend) Unsaved() int { return b.ws.DirtyCount() }
+func (b *Backend) Unsaved() int { return b.cachedCounts().unsaved }
 
 // changed notes a change of the workspace that cached views must see.
-func (b *Backend) changed() { b.rev++ }
+func (b *Backend) changed() {
+	b.rev++
+	b.names = nil
+}
 
 // recordIO notes the outcome of an operation that reached for the store.
 func (b *Backend) recordIO(err error) {

@@ -20,10 +20,15 @@ type FieldsView struct {
 	Note string
 	// Unusable: there is no value to edit or view (deleted, bad data, none).
 	Unusable bool
-	names    []string
-	values   []confo.Value
-	marks    []Mark
-	display  []string
+	// Notice is a line about the config shown above its fields, with its
+	// mark: another item shares its key (it cannot be written), or another
+	// client changed it while it was edited here.
+	Notice     string
+	NoticeMark Mark
+	names      []string
+	values     []confo.Value
+	marks      []Mark
+	display    []string
 	// live is the number of rows that are fields of the value; the rows
 	// after them are fields deleted here, still stored until persisted.
 	live int
@@ -71,6 +76,14 @@ func (b *Backend) buildFields(ns, cfg string, c *confo.Config) *FieldsView {
 		return fv
 	}
 	fv.Config, fv.Status = cfg, c.Status()
+	if err := b.ws.Namespace(ns).ConfigKeyCollision(cfg); err != nil {
+		fv.Notice, fv.NoticeMark = err.Error(), MarkLocked
+	} else if note, conflict := b.RemoteNote(ns, cfg); note != "" {
+		fv.Notice, fv.NoticeMark = note, MarkRemoteEdited
+		if conflict {
+			fv.NoticeMark = MarkConflict
+		}
+	}
 	if c.Deleted() {
 		fv.Note, fv.Unusable = "deleted: persist to remove it, u to undo", true
 		return fv

@@ -22,6 +22,7 @@ type loadState struct {
 	// running: a load job is in flight; id tags it.
 	running bool
 	id      int
+	job     *LoadJob
 	// epoch changes when a persist or reload settles; a load read before
 	// that may be older than what the workspace now holds and is dropped.
 	epoch int
@@ -90,53 +91,82 @@ func (b *Backend) Close() error {
 	return b.store.Close()
 }
 
-// LoadJob reads part of a backend: its registry alone, or some namespaces.
+// LoadJob reads part of a backend: its registry alone, or some namespaces,
+// which Run hands over one at a time as they are read, so that each is
+// merged on its own and the UI's event loop never merges more than one
+// namespace at once.
 type LoadJob struct {
-	id, epoch  int
-	backend    *Backend
+	id, epoch int
+	backend   *Backend
+	// namespaces is nil for the registry alone.
 	namespaces []string
+	// registry is the stored namespaces when the job was planned: merging
+	// a namespace must neither add nor drop any other.
+	registry []string
 }
 
-// LoadResult is what Run of a LoadJob read.
+// LoadPart is one namespace a LoadJob read.
+type LoadPart struct {
+	job *LoadJob
+	ns  confo.NamespaceSnapshot
+}
+
+// LoadResult is how a LoadJob ended: the registry it read, or its error.
 type LoadResult struct {
 	job  *LoadJob
 	snap *confo.Snapshot
 	err  error
 }
 
-// loadTarget is how many configs one load step aims at: merging them takes
-// a few milliseconds.
-const loadTarget = 8000
+// loadTarget is how many configs one load job aims at, and loadMaxSpan how
+// many namespaces: small enough that the namespace the user selects next
+// is read soon, large enough that round trips do not dominate. Each
+// namespace is merged on its own, so the job size does not bound a merge.
+const (
+	loadTarget  = 16000
+	loadMaxSpan = 64
+)
 
-// NextLoad hands out the next step of the first load, reading first the
+// NextLoad hands out the next job of the first load, reading first the
 // namespace first when it is not loaded yet; nil when the backend is not
-// open, a step is in flight, the load stopped on an error, or everything
+// open, a job is in flight, the load stopped on an error, or everything
 // is loaded.
 func (b *Backend) NextLoad(first string) *LoadJob {
 	l := &b.load
-	if b.store == nil || l.running || l.err != nil {
+	if b.store == nil || l.running || l.err != nil || b.busy == busyReloading {
 		return nil
 	}
 	j := &LoadJob{backend: b, epoch: l.epoch}
 	if l.registry {
-		// The first step is the namespace the user looks at, alone; then
-		// steps of about loadTarget configs.
+		// The first job is the namespace the user looks at, alone; then
+		// jobs of about loadTarget configs.
 		n := 1
 		if l.done > 0 {
-			n = max(1, min(64, loadTarget/max(l.perNS, 1)))
+			n = max(1, min(loadMaxSpan, loadTarget/max(l.perNS, 1)))
 		}
 		j.namespaces = b.unloaded(first, n)
 		if len(j.namespaces) == 0 {
 			return nil
 		}
-	} else {
-		// Non-nil and empty: the registry and no namespace.
-		j.namespaces = []string{}
+		j.registry = b.storedNamespaces()
 	}
-	l.running = true
+	l.running, l.job = true, j
 	l.id++
 	j.id = l.id
 	return j
+}
+
+// storedNamespaces lists the namespaces the backend's registry held at the
+// last load, sorted.
+func (b *Backend) storedNamespaces() []string {
+	names := b.NamespaceNames()
+	out := make([]string, 0, len(names))
+	for _, name := range names {
+		if b.ws.Namespace(name).Status() != StatusAdded {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // unloaded lists up to n stored namespaces not loaded yet, first first.
@@ -145,7 +175,7 @@ func (b *Backend) unloaded(first string, n int) []string {
 	if ns := b.ws.Namespace(first); ns != nil && !ns.Loaded() {
 		out = append(out, first)
 	}
-	for _, name := range b.ws.NamespaceNames() {
+	for _, name := range b.NamespaceNames() {
 		if len(out) >= n {
 			break
 		}
@@ -156,38 +186,79 @@ func (b *Backend) unloaded(first string, n int) []string {
 	return out
 }
 
-// Namespaces lists what the job reads; empty for the registry alone.
+// Namespaces lists what the job reads; nil for the registry alone.
 func (j *LoadJob) Namespaces() []string { return j.namespaces }
 
-// Run reads the store; it touches no state of the backend.
-func (j *LoadJob) Run(ctx context.Context, progress func(done, total int)) LoadResult {
-	snap, err := j.backend.store.Load(ctx, confo.LoadOptions{Namespaces: j.namespaces, Discover: j.backend.discover, Progress: progress})
+// Run reads the store, handing each namespace to part as soon as it is
+// read (an error from part stops the load); it touches no state of the
+// backend.
+func (j *LoadJob) Run(ctx context.Context, part func(LoadPart) error) LoadResult {
+	opts := confo.LoadOptions{RegistryOnly: j.namespaces == nil}
+	if j.namespaces != nil {
+		opts.Namespaces, opts.Discover = j.namespaces, j.backend.discover
+		opts.Stream = func(ns confo.NamespaceSnapshot) error { return part(LoadPart{job: j, ns: ns}) }
+	}
+	snap, err := j.backend.store.Load(ctx, opts)
 	return LoadResult{job: j, snap: snap, err: err}
 }
+
+// Backend is the backend the part belongs to.
+func (p LoadPart) Backend() *Backend { return p.job.backend }
 
 // Backend is the backend the result belongs to.
 func (r LoadResult) Backend() *Backend { return r.job.backend }
 
-// LoadStep is what one settled load step did.
+// LoadStep is what one settled part or job did.
 type LoadStep struct {
-	// Registry: the step read the namespace list.
+	// Registry: the job read the namespace list.
 	Registry bool
-	// Namespaces and Configs count what was merged; 0 for a dropped step.
+	// Namespaces and Configs count what was merged; 0 for a dropped part.
 	Namespaces, Configs int
 	Warnings            []string
 	Err                 error
 }
 
-// FinishLoad merges a load step into the workspace. A step that settles
-// after a persist or reload may hold older data than the workspace: it is
-// dropped, and NextLoad reads those namespaces again.
+// current reports whether a job's data may still be merged: it is the job
+// in flight, and no persist, reload or refresh of the registry settled
+// since it was planned.
+func (b *Backend) current(j *LoadJob) bool {
+	l := &b.load
+	return j.backend == b && j.id == l.id && l.running && j.epoch == l.epoch
+}
+
+// FinishLoadPart merges one namespace a job read. A part read before a
+// persist or reload settled may hold older data than the workspace: it is
+// dropped, and NextLoad reads the namespace again.
+func (b *Backend) FinishLoadPart(p LoadPart) LoadStep {
+	if !b.current(p.job) {
+		return LoadStep{}
+	}
+	ns, j := p.ns, p.job
+	// Apply adds what the registry names, so it must name this one, maybe
+	// registered since the job was planned, and keep naming it.
+	if registry := withName(j.registry, ns.Name); len(registry) != len(j.registry) {
+		j.registry, b.names = registry, nil
+	}
+	b.ws.Apply(&confo.Snapshot{Registry: j.registry, Namespaces: []confo.NamespaceSnapshot{ns}}, false)
+	l := &b.load
+	l.done++
+	l.configs += b.ws.Namespace(ns.Name).Len()
+	l.perNS = l.configs / l.done
+	b.parts++
+	return LoadStep{Namespaces: 1, Configs: len(ns.Configs)}
+}
+
+// FinishLoad settles a job: a registry it read is merged (a job of
+// namespaces reads it too, and with nothing else watching the backend,
+// that is how namespaces other clients add or remove show up).
 func (b *Backend) FinishLoad(r LoadResult) LoadStep {
 	j, l := r.job, &b.load
 	if j.backend != b || j.id != l.id || !l.running {
 		return LoadStep{}
 	}
-	l.running = false
-	step := LoadStep{Registry: len(j.namespaces) == 0}
+	fresh := j.epoch == l.epoch
+	l.running, l.job = false, nil
+	step := LoadStep{Registry: j.namespaces == nil}
 	if r.err != nil {
 		if errors.Is(r.err, confo.ErrNamespaceNotFound) {
 			// Deleted by another client since the registry was read:
@@ -200,20 +271,16 @@ func (b *Backend) FinishLoad(r LoadResult) LoadStep {
 		return step
 	}
 	b.recordIO(nil)
-	if j.epoch != l.epoch {
+	if !fresh {
 		return step
 	}
 	b.ws.Apply(r.snap, false)
 	if !l.registry {
 		l.registry = true
 		step.Warnings = r.snap.Warnings
-		// A new registry may drop namespaces the views show.
-		b.changed()
 	}
-	step.Namespaces = len(r.snap.Namespaces)
-	for _, ns := range r.snap.Namespaces {
-		step.Configs += len(ns.Configs)
-	}
+	// A new registry may add or drop namespaces the views show.
+	b.changed()
 	b.countLoaded()
 	return step
 }

@@ -17,8 +17,15 @@ const (
 	MarkConflict
 	// MarkBad: the stored data is not JSON or cannot be read.
 	MarkBad
-	// MarkRemote: changed by another client at the last reload.
+	// MarkRemote: another client changed it; having no local edits, it
+	// shows their version (refreshed live, or at the last reload).
 	MarkRemote
+	// MarkRemoteEdited: edited here, and another client changed it since
+	// it was loaded: a persist merges the two, or reports a conflict.
+	MarkRemoteEdited
+	// MarkLocked: its key is also another loaded item's, so it cannot be
+	// written until one of them is renamed.
+	MarkLocked
 	// MarkCount is the number of marks, for tables indexed by Mark.
 	MarkCount
 )

@@ -287,71 +287,6 @@ func TestSummarizeNamespaces(t *testing.T) {
 	}
 }
 
-func TestConflictView(t *testing.T) {
-	b := newBackend(t)
-	if err := b.SetField("database", "mysqli", "port", "3307"); err != nil {
-		t.Fatal(err)
-	}
-	b.ws.MarkConflicts([]confo.Conflict{{
-		Namespace: "database", Config: "mysqli",
-		Theirs: confo.PresentRaw([]byte(`{"host": "db.prod", "port": 3306, "user": "root", "tls": false}`)),
-	}})
-	cv, err := b.ConflictView("database", "mysqli")
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantDiff := []DiffLine{
-		{Same, "{"},
-		{OnlyTheirs, `  "host": "db.prod",`},
-		{OnlyTheirs, `  "port": 3306,`},
-		{OnlyOurs, `  "host": "localhost",`},
-		{OnlyOurs, `  "port": 3307,`},
-		{Same, `  "user": "root",`},
-		{Same, `  "tls": false`},
-		{Same, "}"},
-	}
-	if !slices.Equal(cv.Diff, wantDiff) {
-		t.Fatalf("diff = %v", cv.Diff)
-	}
-	if _, err := b.ConflictView("database", "postgres"); err == nil {
-		t.Fatal("conflict view of a clean config")
-	}
-
-	if err := b.KeepMine("database", "mysqli"); err != nil {
-		t.Fatal(err)
-	}
-	if st := b.ws.Namespace("database").Config("mysqli").Status(); st != confo.StatusModified {
-		t.Fatalf("after keep mine status = %v", st)
-	}
-}
-
-func TestConflictViewDeletedSides(t *testing.T) {
-	b := newBackend(t)
-	if err := b.DeleteConfig("database", "postgres"); err != nil {
-		t.Fatal(err)
-	}
-	if !b.config("database", "postgres").Deleted() {
-		t.Fatal("not reported deleted")
-	}
-	b.ws.MarkConflicts([]confo.Conflict{{Namespace: "database", Config: "postgres", Theirs: confo.MissingRaw()}})
-	cv, err := b.ConflictView("database", "postgres")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cv.Ours[0] != "(deleted here)" || cv.Theirs[0] != "(deleted by the other client)" {
-		t.Fatalf("ours %q theirs %q", cv.Ours, cv.Theirs)
-	}
-	if !b.config("database", "postgres").Deleted() {
-		t.Fatal("conflict hides the deletion")
-	}
-	if err := b.TakeTheirs("database", "postgres"); err != nil {
-		t.Fatal(err)
-	}
-	if b.ws.Namespace("database").Config("postgres") != nil {
-		t.Fatal("taking their deletion kept the config")
-	}
-}
-
 func TestPrettyAndCompact(t *testing.T) {
 	v, err := confo.Decode([]byte(`{"a": [1, {"b": "Zo\u00eb"}], "e": {}, "n": null}`))
 	if err != nil {
@@ -381,18 +316,6 @@ func TestPrettyAndCompact(t *testing.T) {
 	}
 	if got := CompactLimit(confo.StringValue(strings.Repeat("x", 5000)), 100); len(got) > 110 || !strings.HasSuffix(got, "…") {
 		t.Fatalf("limit: %d bytes", len(got))
-	}
-}
-
-func TestLineDiffFallback(t *testing.T) {
-	a := make([]string, 3000)
-	bb := make([]string, 3000)
-	for i := range a {
-		a[i], bb[i] = "a", "b"
-	}
-	d := LineDiff(a, bb)
-	if len(d) != 6000 || d[0].Op != OnlyTheirs || d[5999].Op != OnlyOurs {
-		t.Fatalf("fallback diff: %d lines", len(d))
 	}
 }
 

@@ -17,6 +17,16 @@ type undoStep struct {
 	// remove names a namespace the action created; undo deletes it.
 	remove string
 	states []confo.ConfigState
+	// refs name the configs (and, with Config "", the namespaces) whose
+	// states are saved.
+	refs []confo.ConfigRef
+}
+
+// save keeps a config's state (a namespace's deleted flag when cfg does not
+// exist) for undo.
+func (s *undoStep) save(ws *confo.Workspace, ns, cfg string) {
+	s.states = append(s.states, ws.SaveConfig(ns, cfg))
+	s.refs = append(s.refs, confo.ConfigRef{Namespace: ns, Config: cfg})
 }
 
 // record runs op after saving the named configs of ns; when op succeeds the
@@ -30,14 +40,25 @@ func (b *Backend) record(label, ns string, configs []string, op func() error) er
 	}
 	step := undoStep{label: label}
 	for _, name := range configs {
-		step.states = append(step.states, b.ws.SaveConfig(ns, name))
+		step.save(b.ws, ns, name)
 	}
 	if err := op(); err != nil {
+		// An operation of several steps may fail after the first: put
+		// back what it touched.
+		b.restore(step)
 		return err
 	}
 	b.undo = append(b.undo, step)
 	b.changed()
 	return nil
+}
+
+// restore puts back the saved states of a step, in reverse so that a
+// config saved twice (rename onto itself) ends in its oldest state.
+func (b *Backend) restore(step undoStep) {
+	for i := len(step.states) - 1; i >= 0; i-- {
+		b.ws.RestoreConfig(step.states[i])
+	}
 }
 
 // checkLoaded refuses edits in a namespace whose configs are not read yet:
@@ -73,11 +94,8 @@ func (b *Backend) Undo() (string, error) {
 			return "", fmt.Errorf("undo %s: %w", step.label, err)
 		}
 	}
-	// Restore in reverse so a config saved twice (rename onto itself)
-	// ends in its oldest state.
-	for i := len(step.states) - 1; i >= 0; i-- {
-		b.ws.RestoreConfig(step.states[i])
-	}
+	b.restore(step)
+	b.recheck(step.refs)
 	return step.label, nil
 }
 
@@ -192,7 +210,7 @@ func (b *Backend) AddNamespace(name string) error {
 	step := undoStep{label: "add namespace " + name}
 	if b.ws.Namespace(name) != nil {
 		// It was deleted locally and is now revived: undo flags it deleted again.
-		step.states = []confo.ConfigState{b.namespaceFlag(name)}
+		b.saveFlag(&step, name)
 	} else {
 		step.remove = name
 	}
@@ -204,11 +222,11 @@ func (b *Backend) AddNamespace(name string) error {
 	return nil
 }
 
-// namespaceFlag saves only the namespace's deleted flag.
-func (b *Backend) namespaceFlag(name string) confo.ConfigState {
+// saveFlag saves only the namespace's deleted flag.
+func (b *Backend) saveFlag(step *undoStep, name string) {
 	// SaveConfig of a config name that does not exist records only the
 	// namespace's deleted flag; RestoreConfig of it only sets that flag.
-	return b.ws.SaveConfig(name, "")
+	step.save(b.ws, name, "")
 }
 
 // DeleteNamespace deletes a namespace and all its configs locally.
@@ -227,9 +245,9 @@ func (b *Backend) DeleteNamespace(name string) error {
 	if ns.Status() == confo.StatusAdded {
 		step.recreate = name
 	}
-	step.states = append(step.states, b.namespaceFlag(name))
+	b.saveFlag(&step, name)
 	for _, cfg := range ns.ConfigNames() {
-		step.states = append(step.states, b.ws.SaveConfig(name, cfg))
+		step.save(b.ws, name, cfg)
 	}
 	if err := b.ws.DeleteNamespace(name); err != nil {
 		return err
@@ -237,19 +255,4 @@ func (b *Backend) DeleteNamespace(name string) error {
 	b.undo = append(b.undo, step)
 	b.changed()
 	return nil
-}
-
-// KeepMine resolves a conflict in favour of the local version; the next
-// persist of the config overwrites theirs.
-func (b *Backend) KeepMine(ns, cfg string) error {
-	return b.record("keep mine "+cfg, ns, []string{cfg}, func() error {
-		return b.ws.KeepMine(ns, cfg)
-	})
-}
-
-// TakeTheirs resolves a conflict by dropping the local edit.
-func (b *Backend) TakeTheirs(ns, cfg string) error {
-	return b.record("take theirs "+cfg, ns, []string{cfg}, func() error {
-		return b.ws.TakeTheirs(ns, cfg)
-	})
 }

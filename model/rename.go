@@ -77,9 +77,9 @@ func (b *Backend) RenameNamespace(from, to string) error {
 	if old.Status() == confo.StatusAdded {
 		step.recreate = from
 	}
-	step.states = append(step.states, b.namespaceFlag(from))
+	b.saveFlag(&step, from)
 	for _, name := range old.ConfigNames() {
-		step.states = append(step.states, b.ws.SaveConfig(from, name))
+		step.save(b.ws, from, name)
 	}
 	if err := b.ws.CreateNamespace(to); err != nil {
 		return err

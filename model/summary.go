@@ -41,6 +41,11 @@ type ConfigSummary struct {
 	// Changes are the old and new values of each field a Changed config
 	// changes (one row named WholeValueRow for a WholeValue).
 	Changes []FieldChange
+	// Remote says what the persist will meet, when a live refresh saw
+	// another client change the config (see Backend.RemoteNote);
+	// RemoteConflict when that is a conflict.
+	Remote         string
+	RemoteConflict bool
 }
 
 // FieldChange is one field a persist changes, with both values.
@@ -201,6 +206,9 @@ type SummaryLine struct {
 	// of one field, drawn under its config.
 	Config string
 	Change *FieldChange
+	// Remark: the line is a note about its config (what another client
+	// changed), drawn under it.
+	Remark bool
 }
 
 // Lines renders the summary for a confirmation dialog, one line per
@@ -218,6 +226,13 @@ func (s Summary) Lines() []SummaryLine {
 		lines = append(lines, SummaryLine{Text: head})
 		for _, c := range ns.Configs {
 			lines = append(lines, SummaryLine{Mark: c.Kind.Mark(), Text: c.describe(), Config: c.Name})
+			if c.Remote != "" {
+				mark := MarkRemoteEdited
+				if c.RemoteConflict {
+					mark = MarkConflict
+				}
+				lines = append(lines, SummaryLine{Mark: mark, Text: c.Remote, Config: c.Name, Remark: true})
+			}
 			for i := range c.Changes {
 				ch := &c.Changes[i]
 				lines = append(lines, SummaryLine{Mark: ch.Kind.Mark(), Text: ch.Name, Config: c.Name, Change: ch})

@@ -21,11 +21,22 @@ type ConfigView struct {
 	Name   string
 	Status Status
 	Mark   Mark
+	// Remote: edited here and changed by another client meanwhile.
+	Remote bool
+	// Locked names the other item that shares the config's key, in an
+	// error that says so; nil when none does.
+	Locked error
 }
 
 // NamespaceNames lists the backend's namespaces, sorted, deleted ones
-// included.
-func (b *Backend) NamespaceNames() []string { return b.ws.NamespaceNames() }
+// included. The slice is cached until the namespaces change: it must not
+// be modified.
+func (b *Backend) NamespaceNames() []string {
+	if b.names == nil {
+		b.names = b.ws.NamespaceNames()
+	}
+	return b.names
+}
 
 // Namespace describes one namespace; false when there is none by that name.
 func (b *Backend) Namespace(name string) (NamespaceView, bool) {
@@ -66,11 +77,20 @@ func (b *Backend) Config(ns, name string) (ConfigView, bool) {
 		return ConfigView{}, false
 	}
 	st := c.Status()
-	mark := StatusMark(st)
-	if st == StatusClean && c.RemoteChanged() {
-		mark = MarkRemote
+	v := ConfigView{Name: name, Status: st, Mark: StatusMark(st)}
+	_, v.Remote = c.Remote()
+	if err := b.ws.Namespace(ns).ConfigKeyCollision(name); err != nil {
+		v.Locked = err
 	}
-	return ConfigView{Name: name, Status: st, Mark: mark}, true
+	switch {
+	case v.Locked != nil && st != StatusDeleted:
+		v.Mark = MarkLocked
+	case st == StatusModified && v.Remote:
+		v.Mark = MarkRemoteEdited
+	case st == StatusClean && c.RemoteChanged():
+		v.Mark = MarkRemote
+	}
+	return v, true
 }
 
 func (b *Backend) config(ns, name string) *confo.Config {

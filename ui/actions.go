@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/confo-dev/confo/internal/termsafe"
 	"github.com/confo-dev/confo/model"
@@ -251,13 +252,16 @@ func (m *Model) rename() tea.Cmd {
 	return nil
 }
 
-func (m *Model) undo() {
+// undo takes back the last edit; a live refresh then reads again what it
+// restored, which may predate another client's change.
+func (m *Model) undo() tea.Cmd {
 	label, err := m.current.Undo()
 	if err != nil {
 		m.fail(err)
-		return
+		return nil
 	}
 	m.setStatus(statusInfo, "undid "+label)
+	return m.refresh(m.current)
 }
 
 // viewValue shows the selected field (or config) in full, or a config's
@@ -357,13 +361,29 @@ func (m *Model) askPersist(scope *model.Scope) {
 		m.setStatus(statusInfo, "nothing to persist in "+scopeText(b, *scope))
 		return
 	}
-	head := []string{"These changes will be written to " + q(b.Name()) + " (" + b.Kind() + " " + termsafe.Line(b.Address()) + "):", ""}
+	m.confirmPersist(job, "Persist "+scopeText(b, *scope)+"?", nil, "persist", nil)
+}
+
+// confirmPersist asks whether to run a planned persist: intro, then what it
+// writes; v on a field line shows its old and new value in full. onNo,
+// when set, runs on the default answer instead of the usual message.
+func (m *Model) confirmPersist(job *model.PersistJob, title string, intro []string, yes string, onNo func(*Model)) {
+	b := job.Backend()
+	var head []string
+	for _, l := range intro {
+		head = append(head, strings.Split(ansi.Wordwrap(l, choiceWidth(m)-3, ""), "\n")...)
+	}
+	if len(head) > 0 {
+		head = append(head, "")
+	}
+	head = append(head, "These changes will be written to "+q(b.Name())+" ("+b.Kind()+" "+termsafe.Line(b.Address())+"):", "")
 	summary := job.Summary().Lines()
 	c := &choice{
-		title:   "Persist " + scopeText(b, *scope) + "?",
-		lines:   append(head, m.summaryLines(job.Summary())...),
-		options: []option{{m.keys.Yes, "persist", func(m *Model) tea.Cmd { return m.persist(job) }}},
-		cancel:  "persist cancelled: nothing written",
+		title:    title,
+		lines:    append(head, m.summaryLines(job.Summary())...),
+		options:  []option{{m.keys.Yes, yes, func(m *Model) tea.Cmd { return m.persist(job) }}},
+		cancel:   "persist cancelled: nothing written",
+		onCancel: onNo,
 	}
 	c.cursor = len(head)
 	for i, l := range summary {
@@ -417,6 +437,8 @@ func (m *Model) summaryLines(s model.Summary) []string {
 		switch {
 		case l.Mark == model.MarkNone:
 			out = append(out, termsafe.Line(l.Text))
+		case l.Remark:
+			out = append(out, "      "+itemMarks[l.Mark].render(th)+" "+th.Dim.Render(termsafe.Line(l.Text)))
 		case l.Change != nil:
 			ch := l.Change
 			line := "      " + itemMarks[l.Mark].render(th) + " " + q(ch.Name) + ": "
@@ -510,10 +532,13 @@ func (m *Model) openConflict() {
 		m.fail(errors.New("no conflict on the selected config"))
 		return
 	}
+	if !m.writable() {
+		return
+	}
 	cv, err := b.ConflictView(sel.ns, sel.cfg)
 	if err != nil {
 		m.fail(err)
 		return
 	}
-	m.dialog = &conflictDialog{backend: b, cv: cv}
+	m.dialog = newConflictDialog(b, cv)
 }

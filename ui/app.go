@@ -9,6 +9,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"sync/atomic"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -50,6 +51,9 @@ type Options struct {
 	Clipboard func(string) tea.Cmd
 	// TempDir holds the editor's files; os.TempDir() by default.
 	TempDir string
+	// NoWatch turns off following other clients' changes live: they show
+	// only at a reload.
+	NoWatch bool
 }
 
 type paneID int
@@ -72,8 +76,13 @@ const (
 
 // Model is the root Bubble Tea model.
 type Model struct {
-	keys     KeyMap
-	theme    Theme
+	keys  KeyMap
+	theme Theme
+	// glyphs caches the marks rendered in theme, by glyph; keyLines the
+	// key lines (see keyLine).
+	glyphs   map[string]string
+	keyLines map[string]string
+	frames   map[frameKey]frame
 	opts     Options
 	backends []*model.Backend
 	bnames   []string
@@ -107,6 +116,10 @@ type Model struct {
 	ops      map[*model.Backend]*operation
 	// quitAfter: quit once the persists in flight all succeed.
 	quitAfter map[*model.Backend]bool
+	// watchWaits counts the commands blocked waiting for a watch's next
+	// changes (one per watched backend), so a test driving Update knows
+	// which commands never end by themselves.
+	watchWaits *atomic.Int32
 }
 
 // New builds the UI over backends (at least one), open or not yet open.
@@ -146,6 +159,7 @@ func New(backends []*model.Backend, keys KeyMap, opts Options) *Model {
 		lastField:  map[string]string{},
 		ops:        map[*model.Backend]*operation{},
 		quitAfter:  map[*model.Backend]bool{},
+		watchWaits: new(atomic.Int32),
 	}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(th.Dialog))
 	for _, b := range backends {
@@ -169,7 +183,7 @@ func (m *Model) Init() tea.Cmd {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
 	for _, b := range m.backends {
-		cmds = append(cmds, m.open(b), m.nextLoad(b))
+		cmds = append(cmds, m.open(b), m.nextLoad(b), m.watch(b))
 	}
 	return tea.Batch(cmds...)
 }
@@ -190,12 +204,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmd = m.handlePaste(msg)
 	case persistDoneMsg:
 		cmd = m.persistDone(msg)
+	case reloadPartMsg:
+		cmd = m.reloadPart(msg)
 	case reloadDoneMsg:
 		cmd = m.reloadDone(msg)
 	case openDoneMsg:
 		cmd = m.openDone(msg)
+	case loadPartMsg:
+		cmd = m.loadPart(msg)
 	case loadDoneMsg:
 		cmd = m.loadDone(msg)
+	case watchMsg:
+		cmd = m.watched(msg)
+	case refreshDoneMsg:
+		cmd = m.refreshDone(msg)
 	case editorReadyMsg:
 		cmd = m.editorReady(msg)
 	case editorDoneMsg:
@@ -212,7 +234,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) setTheme(th Theme) {
-	m.theme = th
+	m.theme, m.glyphs, m.keyLines, m.frames = th, nil, nil, nil
 	m.spin.Style = th.Dialog
 }
 
@@ -303,13 +325,8 @@ func (m *Model) sync() {
 	}
 	m.lists[paneConfigs].setNames(configs, true)
 	m.syncFields()
-	rows := m.paneRows()
 	for p := range paneCount {
-		h := rows
-		if p == paneBackends {
-			h = rows / backendRowLines
-		}
-		m.lists[p].scroll(h)
+		m.lists[p].scroll(m.listRows(p))
 	}
 }
 
@@ -326,6 +343,18 @@ func (m *Model) switchBackend(b *model.Backend) {
 	m.shownNS = ""
 }
 
+// listRows is the number of entries a pane's list shows.
+func (m *Model) listRows(p paneID) int {
+	rows := m.paneRows()
+	switch {
+	case p == paneBackends:
+		return rows / backendRowLines
+	case p == paneFields && m.fields.Notice != "":
+		return max(rows-1, 0)
+	}
+	return rows
+}
+
 // paneRows is the number of list rows inside a pane.
 func (m *Model) paneRows() int {
 	// Header, key hints and status line, plus the pane borders.
@@ -334,6 +363,16 @@ func (m *Model) paneRows() int {
 
 // Backends pane entries take two lines: the name line and the address.
 const backendRowLines = 2
+
+// remote is the number of configs edited here that other clients changed
+// meanwhile, in every backend.
+func (m *Model) remote() int {
+	n := 0
+	for _, b := range m.backends {
+		n += b.RemoteCount()
+	}
+	return n
+}
 
 // unsaved is the number of pending changes in every backend.
 func (m *Model) unsaved() int {

@@ -48,14 +48,18 @@ func (c *clock) Now() time.Time {
 // (concurrently, like the runtime does) until none are left, their messages
 // fed back into Update.
 type app struct {
-	t     *testing.T
-	m     *Model
-	srv   *miniredis.Miniredis
-	rdb   *redis.Client
-	demo  *model.Backend
-	ws    *confo.Workspace // demo's
-	clock *clock
-	quit  bool
+	t *testing.T
+	m *Model
+	// msgs carries the commands' messages; pending counts the commands
+	// still running.
+	msgs    chan tea.Msg
+	pending int
+	srv     *miniredis.Miniredis
+	rdb     *redis.Client
+	demo    *model.Backend
+	ws      *confo.Workspace // demo's
+	clock   *clock
+	quit    bool
 }
 
 type appConfig struct {
@@ -184,38 +188,88 @@ func (a *app) send(msg tea.Msg) {
 }
 
 // run executes cmd and every command that follows from it, each in its own
-// goroutine as Bubble Tea does, feeding messages to Update one at a time.
+// goroutine as Bubble Tea does, feeding messages to Update one at a time,
+// until none is left but the waits for a watch's next changes (those stay
+// running: waitFor handles what they bring).
 func (a *app) run(cmd tea.Cmd) {
 	a.t.Helper()
-	msgs := make(chan tea.Msg)
-	pending := 0
-	start := func(c tea.Cmd) {
-		if c == nil {
-			return
-		}
-		pending++
-		go func() { msgs <- c() }()
-	}
-	start(cmd)
+	a.start(cmd)
 	timeout := time.After(10 * time.Second)
-	for pending > 0 {
+	tick := time.NewTicker(2 * time.Millisecond)
+	defer tick.Stop()
+	for a.pending > int(a.m.watchWaits.Load()) {
 		select {
-		case msg := <-msgs:
-			pending--
-			switch msg := msg.(type) {
-			case nil:
-			case tea.BatchMsg:
-				for _, c := range msg {
-					start(c)
-				}
-			case tea.QuitMsg:
-				a.quit = true
-			default:
-				_, next := a.m.Update(msg)
-				start(next)
-			}
+		case msg := <-a.msgs:
+			a.handle(msg)
+		case <-tick.C:
+			// A watch wait may have started blocking meanwhile.
 		case <-timeout:
-			a.t.Fatalf("commands still running after 10s (%d pending)", pending)
+			a.t.Fatalf("commands still running after 10s (%d pending, %d watch waits)", a.pending, a.m.watchWaits.Load())
+		}
+	}
+}
+
+// start runs a command in a goroutine of its own.
+func (a *app) start(c tea.Cmd) {
+	if c == nil {
+		return
+	}
+	if a.msgs == nil {
+		a.msgs = make(chan tea.Msg, 64)
+	}
+	a.pending++
+	go func() { a.msgs <- c() }()
+}
+
+// handle feeds one command's message to Update.
+func (a *app) handle(msg tea.Msg) {
+	a.pending--
+	switch msg := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			a.start(c)
+		}
+	case tea.QuitMsg:
+		a.quit = true
+	default:
+		_, next := a.m.Update(msg)
+		a.start(next)
+	}
+}
+
+// next handles the next message, from a watch too.
+func (a *app) next() {
+	a.t.Helper()
+	select {
+	case msg := <-a.msgs:
+		a.handle(msg)
+	case <-time.After(10 * time.Second):
+		a.t.Fatal("no message for 10s")
+	}
+}
+
+// waitFor handles messages, from the watches too, until the screen shows
+// every part.
+func (a *app) waitFor(parts ...string) *app {
+	a.t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		s := a.screen()
+		missing := ""
+		for _, p := range parts {
+			if !strings.Contains(s, p) {
+				missing = p
+			}
+		}
+		if missing == "" {
+			return a
+		}
+		select {
+		case msg := <-a.msgs:
+			a.handle(msg)
+		case <-timeout:
+			a.t.Fatalf("after 10s the screen lacks %q:\n%s", missing, s)
 		}
 	}
 }
@@ -509,46 +563,6 @@ func TestReloadDiscardsOrKeepsUnsavedChanges(t *testing.T) {
 	a.dontWantScreen("unsaved")
 }
 
-// conflicted edits mysqli here, changes it in Redis, and persists: the
-// persist reports a conflict.
-func conflicted(t *testing.T, cfg appConfig) *app {
-	a := newApp(t, cfg)
-	a.gotoConfig("database", "mysqli").press("l", "j", "j", "e").replace("mine")
-	a.behindTheBack("database", "mysqli", `{"host": "localhost", "db_name": "sambe_db", "user": "theirs"}`)
-	a.press("s", "y")
-	a.wantScreen("! conflict: database/mysqli changed elsewhere, nothing written: c compares", "mysqli ! conflict")
-	return a
-}
-
-func TestConflictOverwrite(t *testing.T) {
-	a := conflicted(t, appConfig{width: 120, height: 30})
-	a.press("h", "c").wantScreen("Conflict: database/mysqli", "theirs (stored now)", `-   "user": "theirs"`, `+   "user": "mine"`)
-	a.press("o").wantScreen("✓ persisted database/mysqli")
-	if got := a.stored("database", "mysqli"); !strings.Contains(got, `"user": "mine"`) {
-		t.Fatalf("overwrite: %s", got)
-	}
-	a.dontWantScreen("conflict", "unsaved")
-}
-
-func TestConflictTakeTheirs(t *testing.T) {
-	a := conflicted(t, appConfig{width: 120, height: 30})
-	a.press("h", "enter").wantScreen("Conflict: database/mysqli")
-	a.press("t").wantScreen("took their version of database/mysqli")
-	if got := a.local("database", "mysqli"); !strings.Contains(got, `"user": "theirs"`) {
-		t.Fatalf("take theirs: %s", got)
-	}
-	a.dontWantScreen("unsaved")
-}
-
-func TestConflictKeepEditing(t *testing.T) {
-	a := conflicted(t, appConfig{width: 120, height: 30})
-	a.press("h", "c", "esc").wantScreen("kept editing mysqli", "1 unsaved")
-	if got := a.local("database", "mysqli"); !strings.Contains(got, `"user": "mine"`) {
-		t.Fatalf("esc lost the edit: %s", got)
-	}
-	a.press("c").wantScreen("Conflict: database/mysqli")
-}
-
 func TestReadOnly(t *testing.T) {
 	a := newApp(t, appConfig{width: 120, height: 30, readOnly: true})
 	a.wantScreen("READ-ONLY", "RO")
@@ -646,13 +660,6 @@ func TestGoldenScreens(t *testing.T) {
 
 			a.press("esc", "S")
 			golden(t, "persist_"+suffix, a.screen())
-
-			a.press("esc")
-			a.gotoConfig("database", "mysqli")
-			// Their user clashes with ours; their host and port alone would merge.
-			a.behindTheBack("database", "mysqli", `{"host": "db.prod", "db_name": "sambe_db", "user": "ops", "port": 3306}`)
-			a.press("s", "y", "c")
-			golden(t, "conflict_"+suffix, a.screen())
 		})
 	}
 }

@@ -31,11 +31,13 @@ type choice struct {
 	title   string
 	lines   []string
 	options []option
-	// cancel is the status line after the default answer, if any.
-	cancel string
-	offset int
-	cursor int
-	detail func(m *Model, line int) bool
+	// cancel is the status line after the default answer, if any;
+	// onCancel, when set, runs instead.
+	cancel   string
+	onCancel func(*Model)
+	offset   int
+	cursor   int
+	detail   func(m *Model, line int) bool
 }
 
 func (c *choice) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
@@ -45,17 +47,12 @@ func (c *choice) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	k := m.keys
+	if k.scrolled(msg, c.bodyRows(m), func(delta int) { c.move(m, delta) }) {
+		return nil
+	}
 	switch {
 	case key.Matches(msg, k.No, k.Cancel, k.Submit):
 		c.answer(m, option{})
-	case key.Matches(msg, k.Down):
-		c.move(m, 1)
-	case key.Matches(msg, k.Up):
-		c.move(m, -1)
-	case key.Matches(msg, k.PageDown):
-		c.move(m, c.bodyRows(m))
-	case key.Matches(msg, k.PageUp):
-		c.move(m, -c.bodyRows(m))
 	case key.Matches(msg, k.View) && c.detail != nil:
 		if !c.detail(m, c.cursor) {
 			m.setStatus(statusInfo, "nothing more to show on this line: select a field line")
@@ -64,10 +61,32 @@ func (c *choice) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
+// scrolled moves a dialog's cursor or text for the movement keys, by a row
+// or by page rows; it reports whether msg was one of them.
+func (k KeyMap) scrolled(msg tea.KeyPressMsg, page int, move func(delta int)) bool {
+	switch {
+	case key.Matches(msg, k.Down):
+		move(1)
+	case key.Matches(msg, k.Up):
+		move(-1)
+	case key.Matches(msg, k.PageDown):
+		move(page)
+	case key.Matches(msg, k.PageUp):
+		move(-page)
+	default:
+		return false
+	}
+	return true
+}
+
 // answer closes the dialog with o; the zero option is the default "no".
 func (c *choice) answer(m *Model, o option) tea.Cmd {
 	m.dialog = nil
 	if o.run == nil {
+		if c.onCancel != nil {
+			c.onCancel(m)
+			return nil
+		}
 		if c.cancel != "" {
 			m.setStatus(statusInfo, c.cancel)
 		}
@@ -91,7 +110,10 @@ func (c *choice) move(m *Model, delta int) {
 	}
 }
 
-func (c *choice) width(m *Model) int { return min(m.width-4, 100) }
+func (c *choice) width(m *Model) int { return choiceWidth(m) }
+
+// choiceWidth is the width of a question's box.
+func choiceWidth(m *Model) int { return min(m.width-4, 100) }
 
 // bodyRows is how many body lines fit.
 func (c *choice) bodyRows(m *Model) int {

@@ -46,7 +46,11 @@ func (m *Model) renderFields(w, h int) []string {
 		return []string{m.theme.Dim.Render(" " + cut(termsafe.Line(fv.Note), w-1))}
 	}
 	l := &m.lists[paneFields]
-	start, end := l.visible(h)
+	var lines []string
+	if fv.Notice != "" {
+		lines = append(lines, " "+itemMarks[fv.NoticeMark].render(m.theme)+" "+m.theme.Dim.Render(cut(termsafe.Line(fv.Notice), w-3)))
+	}
+	start, end := l.visible(m.listRows(paneFields))
 	nameW := 0
 	for i := start; i < end; i++ {
 		nameW = max(nameW, ansi.StringWidth(termsafe.Name(l.at(i)))+1)
@@ -54,7 +58,6 @@ func (m *Model) renderFields(w, h int) []string {
 	nameW = min(nameW, max(w/3, 6))
 	const typeW = 7
 	valW := max(w-nameW-typeW-6, 1)
-	lines := make([]string, 0, end-start)
 	for i := start; i < end; i++ {
 		row := fv.Row(l.source(i))
 		value := termsafe.Line(row.Display)

@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/internal/confotest"
 	"github.com/confo-dev/confo/model"
@@ -59,17 +56,14 @@ func deadStart(t *testing.T, w, h int) string {
 		model.NewPending("dead", model.Source{Kind: "redis", Address: "127.0.0.1:1/0", Open: open(nil, fmt.Errorf("cannot reach 127.0.0.1:1: connection refused"))}, model.Options{}),
 		model.NewPending("slow", model.Source{Kind: "dir", Address: "/srv/configs", Open: open(nil, fmt.Errorf("never opened"))}, model.Options{}),
 	}
-	m := New(backends, DefaultKeyMap(), Options{Context: ctx, Static: true, Now: func() time.Time { return time.Unix(0, 0) }})
-	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
+	m := New(backends, DefaultKeyMap(), Options{Context: ctx, Static: true, NoWatch: true, Now: func() time.Time { return time.Unix(0, 0) }})
+	a := &app{t: t, m: m, clock: &clock{}}
+	a.resize(w, h)
 	// The third is left connecting.
 	for _, b := range backends[:2] {
-		job := b.StartOpen()
-		_, next := m.Update(openDoneMsg{result: job.Run(ctx)})
-		for next != nil {
-			_, next = m.Update(next())
-		}
+		a.send(openDoneMsg{result: b.StartOpen().Run(ctx)})
 	}
-	return ansi.Strip(m.Render())
+	return a.screen()
 }
 
 // hostile is the demo with config names and field keys full of control

@@ -7,15 +7,28 @@ import (
 	"github.com/confo-dev/confo/model"
 )
 
-// helpDialog lists every binding of the keymap, by group. Any key closes it.
-type helpDialog struct{}
+// helpDialog lists every binding of the keymap, by group, and the legend
+// of the marks. Any key closes it, except that the movement keys scroll it
+// when it is taller than the screen.
+type helpDialog struct{ offset int }
 
-func (*helpDialog) update(m *Model, _ tea.KeyPressMsg) tea.Cmd {
+func (d *helpDialog) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
+	_, lines := d.content(m)
+	rows := d.rows(m)
+	if len(lines) > rows && m.keys.scrolled(msg, rows, func(delta int) {
+		d.offset = min(max(d.offset+delta, 0), len(lines)-rows)
+	}) {
+		return nil
+	}
 	m.dialog = nil
 	return nil
 }
 
-func (*helpDialog) view(m *Model) string {
+// rows is how many lines of help fit on the screen.
+func (d *helpDialog) rows(m *Model) int { return max(m.height-2, 1) }
+
+// content is the help's width and every line of it.
+func (d *helpDialog) content(m *Model) (int, []string) {
 	var groups [][]string
 	for _, g := range m.keys.Groups() {
 		keyW := 0
@@ -40,8 +53,19 @@ func (*helpDialog) view(m *Model) string {
 	w = min(max(w+2, ansi.StringWidth(model.TypeRuleHelp)+4), m.width)
 	lines = append(lines, "")
 	lines = append(lines, legendLines(m.theme, w-4)...)
-	lines = append(lines, m.theme.Dim.Render(" "+cut(model.TypeRuleHelp, w-4)))
-	return box("Keys — any key closes", lines, w, min(len(lines)+2, m.height), m.theme.FocusBorder, m.theme.FocusTitle)
+	return w, append(lines, m.theme.Dim.Render(" "+cut(model.TypeRuleHelp, w-4)))
+}
+
+func (d *helpDialog) view(m *Model) string {
+	w, lines := d.content(m)
+	rows := d.rows(m)
+	title := "Keys — any key closes"
+	if len(lines) > rows {
+		d.offset = min(d.offset, len(lines)-rows)
+		lines = lines[d.offset : d.offset+rows]
+		title += ", " + m.keys.Down.Help().Key + " " + m.keys.Up.Help().Key + " scroll"
+	}
+	return box(title, lines, w, min(len(lines)+2, m.height), m.theme.FocusBorder, m.theme.FocusTitle)
 }
 
 // balance picks the shortest column height whose layout fits the width, so

@@ -30,7 +30,7 @@ type persistDoneMsg struct {
 }
 
 type reloadDoneMsg struct {
-	result  model.ReloadResult
+	result  *model.ReloadResult
 	what    string
 	elapsed time.Duration
 }
@@ -52,10 +52,14 @@ func (m *Model) track(b *model.Backend, id int, verb, what string) tea.Cmd {
 // untrack ends the status line's operation of b.
 func (m *Model) untrack(b *model.Backend) { delete(m.ops, b) }
 
-// ioContext bounds one load or commit by the timeout, under the program's
-// context so that quitting cancels it.
-func (m *Model) ioContext() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(m.opts.Context, m.opts.Timeout)
+// io is a command that runs f under a context bounded by the timeout and
+// derived from the program's, so that quitting cancels it.
+func (m *Model) io(f func(ctx context.Context) tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(m.opts.Context, m.opts.Timeout)
+		defer cancel()
+		return f(ctx)
+	}
 }
 
 // persist starts a job the user confirmed; Update settles the outcome.
@@ -67,13 +71,11 @@ func (m *Model) persist(job *model.PersistJob) tea.Cmd {
 	}
 	spin := m.track(b, job.ID(), "persisting", job.Summary().Describe())
 	now := m.opts.Now
-	commit := func() tea.Msg {
-		ctx, cancel := m.ioContext()
-		defer cancel()
+	commit := m.io(func(ctx context.Context) tea.Msg {
 		start := now()
 		result := job.Run(ctx)
 		return persistDoneMsg{result: result, elapsed: now().Sub(start)}
-	}
+	})
 	return tea.Batch(commit, spin)
 }
 
@@ -86,24 +88,48 @@ func (m *Model) persistDone(msg persistDoneMsg) tea.Cmd {
 	m.untrack(b)
 	quitting := m.quitAfter[b]
 	delete(m.quitAfter, b)
+	// Changes other clients made meanwhile waited for the persist.
+	next := tea.Batch(m.nextLoad(b), m.refresh(b))
+	for _, note := range out.Merged {
+		m.setStatus(statusInfo, "✓ "+note.String())
+	}
 	switch {
 	case len(out.Conflicts) > 0:
-		m.setStatus(statusErr, "! conflict: "+strings.Join(out.Conflicts, ", ")+" changed elsewhere, nothing written: c compares")
+		m.setStatus(statusErr, "! conflict: "+conflictNames(out.Conflicts)+" changed elsewhere too, nothing written: "+m.keys.Conflict.Help().Key+" compares")
 	case out.Err != nil:
 		m.fail(out.Err)
 	default:
-		m.setStatus(statusOK, fmt.Sprintf("✓ persisted %s in %s", out.Summary.Describe(), ms(msg.elapsed)))
+		text := fmt.Sprintf("✓ persisted %s in %s", out.Summary.Describe(), ms(msg.elapsed))
+		if len(out.Merged) == 1 {
+			text += "; " + strings.TrimPrefix(out.Merged[0].String(), out.Merged[0].Namespace+"/"+out.Merged[0].Config+": ")
+		} else if len(out.Merged) > 1 {
+			text += "; " + plural(len(out.Merged), "config", "configs") + " merged with other clients' changes (m lists them)"
+		}
+		m.setStatus(statusOK, text)
 		if quitting && len(m.quitAfter) == 0 {
 			return tea.Quit
 		}
-		return m.nextLoad(b)
+		return next
 	}
 	if quitting {
 		// One failure stops the quit: the user must see it.
 		m.quitAfter = map[*model.Backend]bool{}
 		m.setStatus(statusErr, m.msgs.history[len(m.msgs.history)-1].text+" — not quitting")
 	}
-	return m.nextLoad(b)
+	return next
+}
+
+// conflictNames lists what a persist's conflicts are about: "ns/cfg", or
+// "namespace ns" for a namespace another client removed or changed.
+func conflictNames(conflicts []string) string {
+	out := make([]string, len(conflicts))
+	for i, c := range conflicts {
+		if !strings.Contains(c, "/") {
+			c = "namespace " + c
+		}
+		out[i] = c
+	}
+	return strings.Join(out, ", ")
 }
 
 // reload loads one namespace (or all) in a command. Progress reports flow
@@ -121,15 +147,27 @@ func (m *Model) reload(b *model.Backend, namespace string, discard bool) tea.Cmd
 	spin := m.track(b, job.ID(), "reloading", what)
 	report, listener, done := progressChannel(b, job.ID())
 	now := m.opts.Now
-	loadCmd := func() tea.Msg {
+	start := now()
+	load := m.stream(func(ctx context.Context, send func(tea.Msg) error) tea.Msg {
 		defer close(done)
-		ctx, cancel := m.ioContext()
-		defer cancel()
-		start := now()
-		result := job.Run(ctx, report)
+		result := job.Run(ctx, report, func(p model.ReloadPart) error { return send(reloadPartMsg{part: p}) })
 		return reloadDoneMsg{result: result, what: what, elapsed: now().Sub(start)}
-	}
-	return tea.Batch(loadCmd, listener, spin)
+	})
+	return tea.Batch(load, listener, spin)
+}
+
+// reloadPartMsg is one namespace a reload read; next waits for the
+// reload's next message.
+type reloadPartMsg struct {
+	part model.ReloadPart
+	next tea.Cmd
+}
+
+func (p reloadPartMsg) withNext(next tea.Cmd) tea.Msg { p.next = next; return p }
+
+func (m *Model) reloadPart(msg reloadPartMsg) tea.Cmd {
+	msg.part.Backend().FinishReloadPart(msg.part)
+	return msg.next
 }
 
 // progressChannel carries a load's progress reports to the event loop:
@@ -180,7 +218,7 @@ func (m *Model) reloadDone(msg reloadDoneMsg) tea.Cmd {
 		return nil
 	}
 	m.untrack(b)
-	next := m.nextLoad(b)
+	next := tea.Batch(m.nextLoad(b), m.refresh(b))
 	if err != nil {
 		m.fail(fmt.Errorf("reload %s: %w", msg.what, err))
 		return next

@@ -32,11 +32,16 @@ type KeyMap struct {
 	NextMatch, PrevMatch key.Binding
 
 	// Dialog answers.
-	Yes, No, Cancel   key.Binding
-	Discard, Keep     key.Binding
-	Overwrite, Theirs key.Binding
-	PersistAll        key.Binding
-	Submit            key.Binding
+	Yes, No, Cancel key.Binding
+	Discard, Keep   key.Binding
+	PersistAll      key.Binding
+	Submit          key.Binding
+
+	// In the conflict view: ours or theirs for the field under the cursor
+	// (or the whole config), for every field, and writing the result.
+	Ours, Theirs       key.Binding
+	AllOurs, AllTheirs key.Binding
+	Write              key.Binding
 }
 
 // keyContext is where a binding is active; two bindings of one context
@@ -47,6 +52,7 @@ const (
 	inMain keyContext = 1 << iota
 	inDialog
 	inViewer
+	inConflict
 )
 
 // action is one bindable action: its name in the config file's [keys]
@@ -60,14 +66,14 @@ type action struct {
 }
 
 var actions = []action{
-	{"up", func(k *KeyMap) *key.Binding { return &k.Up }, []string{"up", "k"}, "up", inMain | inViewer},
-	{"down", func(k *KeyMap) *key.Binding { return &k.Down }, []string{"down", "j"}, "down", inMain | inViewer},
+	{"up", func(k *KeyMap) *key.Binding { return &k.Up }, []string{"up", "k"}, "up", inMain | inViewer | inConflict},
+	{"down", func(k *KeyMap) *key.Binding { return &k.Down }, []string{"down", "j"}, "down", inMain | inViewer | inConflict},
 	{"left", func(k *KeyMap) *key.Binding { return &k.Left }, []string{"left", "h"}, "pane left", inMain},
 	{"right", func(k *KeyMap) *key.Binding { return &k.Right }, []string{"right", "l"}, "pane right", inMain},
 	{"next_pane", func(k *KeyMap) *key.Binding { return &k.NextPane }, []string{"tab"}, "next pane", inMain},
 	{"prev_pane", func(k *KeyMap) *key.Binding { return &k.PrevPane }, []string{"shift+tab"}, "previous pane", inMain},
-	{"page_up", func(k *KeyMap) *key.Binding { return &k.PageUp }, []string{"pgup", "ctrl+u"}, "page up", inMain | inViewer},
-	{"page_down", func(k *KeyMap) *key.Binding { return &k.PageDown }, []string{"pgdown", "ctrl+d"}, "page down", inMain | inViewer},
+	{"page_up", func(k *KeyMap) *key.Binding { return &k.PageUp }, []string{"pgup", "ctrl+u"}, "page up", inMain | inViewer | inConflict},
+	{"page_down", func(k *KeyMap) *key.Binding { return &k.PageDown }, []string{"pgdown", "ctrl+d"}, "page down", inMain | inViewer | inConflict},
 	{"top", func(k *KeyMap) *key.Binding { return &k.Top }, []string{"g", "home"}, "first", inMain | inViewer},
 	{"bottom", func(k *KeyMap) *key.Binding { return &k.Bottom }, []string{"G", "end"}, "last", inMain | inViewer},
 	{"filter", func(k *KeyMap) *key.Binding { return &k.Filter }, []string{"/"}, "filter (fuzzy)", inMain | inViewer},
@@ -75,7 +81,7 @@ var actions = []action{
 	{"enter", func(k *KeyMap) *key.Binding { return &k.Enter }, []string{"enter"}, "open / edit", inMain},
 	{"edit", func(k *KeyMap) *key.Binding { return &k.Edit }, []string{"e"}, "edit (one line)", inMain},
 	{"edit_external", func(k *KeyMap) *key.Binding { return &k.EditExternal }, []string{"E"}, "edit in $EDITOR", inMain | inViewer},
-	{"view", func(k *KeyMap) *key.Binding { return &k.View }, []string{"v"}, "view in full", inMain | inDialog},
+	{"view", func(k *KeyMap) *key.Binding { return &k.View }, []string{"v"}, "view in full", inMain | inDialog | inConflict},
 	{"add", func(k *KeyMap) *key.Binding { return &k.Add }, []string{"a"}, "add", inMain},
 	{"delete", func(k *KeyMap) *key.Binding { return &k.Delete }, []string{"d"}, "delete", inMain},
 	{"rename", func(k *KeyMap) *key.Binding { return &k.Rename }, []string{"n"}, "rename", inMain},
@@ -95,13 +101,16 @@ var actions = []action{
 	{"prev_match", func(k *KeyMap) *key.Binding { return &k.PrevMatch }, []string{"N"}, "previous match", inViewer},
 	{"yes", func(k *KeyMap) *key.Binding { return &k.Yes }, []string{"y"}, "yes", inDialog},
 	{"no", func(k *KeyMap) *key.Binding { return &k.No }, []string{"n"}, "no", inDialog},
-	{"cancel", func(k *KeyMap) *key.Binding { return &k.Cancel }, []string{"esc"}, "cancel / close", inDialog | inViewer},
+	{"cancel", func(k *KeyMap) *key.Binding { return &k.Cancel }, []string{"esc"}, "cancel / close", inDialog | inViewer | inConflict},
 	{"discard", func(k *KeyMap) *key.Binding { return &k.Discard }, []string{"d"}, "discard edits", inDialog},
 	{"keep", func(k *KeyMap) *key.Binding { return &k.Keep }, []string{"k"}, "keep on top", inDialog},
-	{"overwrite", func(k *KeyMap) *key.Binding { return &k.Overwrite }, []string{"o"}, "overwrite theirs", inDialog},
-	{"theirs", func(k *KeyMap) *key.Binding { return &k.Theirs }, []string{"t"}, "take theirs", inDialog},
 	{"persist_all", func(k *KeyMap) *key.Binding { return &k.PersistAll }, []string{"p"}, "persist all and quit", inDialog},
 	{"submit", func(k *KeyMap) *key.Binding { return &k.Submit }, []string{"enter"}, "confirm", inDialog},
+	{"ours", func(k *KeyMap) *key.Binding { return &k.Ours }, []string{"o"}, "keep ours (field)", inConflict},
+	{"theirs", func(k *KeyMap) *key.Binding { return &k.Theirs }, []string{"t"}, "take theirs (field)", inConflict},
+	{"all_ours", func(k *KeyMap) *key.Binding { return &k.AllOurs }, []string{"O"}, "keep ours, all fields", inConflict},
+	{"all_theirs", func(k *KeyMap) *key.Binding { return &k.AllTheirs }, []string{"T"}, "take theirs, all fields", inConflict},
+	{"write", func(k *KeyMap) *key.Binding { return &k.Write }, []string{"s"}, "write the result (asks)", inConflict},
 }
 
 // ActionNames lists the names the config file's [keys] table accepts.
@@ -169,7 +178,7 @@ func (k KeyMap) Rebind(bindings map[string][]string) (KeyMap, error) {
 func (k KeyMap) Conflicts() string {
 	var out []string
 	seen := map[string]string{}
-	for _, ctx := range []keyContext{inMain, inDialog, inViewer} {
+	for _, ctx := range []keyContext{inMain, inDialog, inViewer, inConflict} {
 		owner := map[string]string{}
 		for _, a := range actions {
 			if a.ctx&ctx == 0 {
@@ -205,7 +214,8 @@ func (k KeyMap) Groups() []HelpGroup {
 		{"Find", []key.Binding{k.Filter, k.Search, k.NextMatch, k.PrevMatch}},
 		{"Edit", []key.Binding{k.Edit, k.EditExternal, k.View, k.Add, k.Delete, k.Rename, k.Undo, k.CopyValue, k.CopyKey}},
 		{"Persist & reload", []key.Binding{k.PersistConfig, k.PersistNamespace, k.PersistBackend, k.ReloadNamespace, k.ReloadBackend, k.Conflict}},
-		{"Dialogs", []key.Binding{k.Yes, k.No, k.Cancel, k.Discard, k.Keep, k.Overwrite, k.Theirs, k.PersistAll, k.Submit}},
+		{"Dialogs", []key.Binding{k.Yes, k.No, k.Cancel, k.Discard, k.Keep, k.PersistAll, k.Submit}},
+		{"Conflict view", []key.Binding{k.Ours, k.Theirs, k.AllOurs, k.AllTheirs, k.Write}},
 		{"General", []key.Binding{k.Messages, k.Help, k.Quit}},
 	}
 }

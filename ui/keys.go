@@ -67,7 +67,7 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Rename):
 		return m.rename()
 	case key.Matches(msg, k.Undo):
-		m.undo()
+		return m.undo()
 	case key.Matches(msg, k.PersistConfig):
 		m.askPersist(m.focusScope())
 	case key.Matches(msg, k.PersistNamespace):
@@ -92,12 +92,7 @@ func (m *Model) mainKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // pageRows is a page of the focused pane in rows.
-func (m *Model) pageRows() int {
-	if m.focus == paneBackends {
-		return m.paneRows() / backendRowLines
-	}
-	return m.paneRows()
-}
+func (m *Model) pageRows() int { return m.listRows(m.focus) }
 
 // filterKey edits the focused pane's filter; it applies as the user types.
 func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {

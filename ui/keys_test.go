@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -423,36 +425,40 @@ func TestFirstFrameBeforeTheData(t *testing.T) {
 			store.Put(fmt.Sprintf("ns%02d", i), fmt.Sprintf("cfg%d", j), fmt.Sprintf(`{"n": %d}`, i))
 		}
 	}
-	var loads [][]string
+	var mu sync.Mutex
+	var loads []string
 	block := make(chan struct{})
 	store.OnLoad = func(ctx context.Context, opts confo.LoadOptions) error {
-		loads = append(loads, opts.Namespaces)
-		if len(loads) == 2 {
+		mu.Lock()
+		what := strings.Join(opts.Namespaces, ",")
+		if opts.RegistryOnly {
+			what = "registry"
+		}
+		loads = append(loads, what)
+		n := len(loads)
+		mu.Unlock()
+		if n == 2 {
 			<-block
 		}
 		return nil
 	}
+	loaded := func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(loads)
+	}
 	b := model.NewPending("big", model.Source{Kind: "redis", Address: "x", Open: func(context.Context) (confo.Store, error) { return store, nil }}, model.Options{})
-	m := New([]*model.Backend{b}, DefaultKeyMap(), Options{Static: true, Now: func() time.Time { return time.Unix(0, 0) }})
+	m := New([]*model.Backend{b}, DefaultKeyMap(), Options{Static: true, NoWatch: true, Now: func() time.Time { return time.Unix(0, 0) }})
+	a := &app{t: t, m: m, clock: &clock{}}
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 30})
-	// Open, then the registry alone.
-	var next tea.Cmd
-	for _, c := range m.Init()().(tea.BatchMsg) {
-		if msg, ok := c().(openDoneMsg); ok {
-			_, next = m.Update(msg)
-		}
+	// Open, then the registry alone: the namespace list.
+	a.start(m.Init())
+	a.waitFor("ns00", "ns20")
+	if got := loaded(); got[0] != "registry" {
+		t.Fatalf("first load %v, want the registry alone", got)
 	}
-	_, next = m.Update(next())
-	if len(loads) != 1 || loads[0] == nil || len(loads[0]) != 0 {
-		t.Fatalf("first load %v, want the registry alone", loads)
-	}
-	if s := m.Render(); !strings.Contains(s, "ns00") || !strings.Contains(s, "ns39") && !strings.Contains(s, "loading") {
-		t.Fatalf("no namespace list after the registry:\n%s", s)
-	}
-	// The user moves to ns05 while the next step is being read; keys work
-	// while it blocks.
-	done := make(chan tea.Msg)
-	go func() { done <- next() }()
+	// The user moves to ns05 while the first namespace is being read;
+	// keys work while it blocks.
 	m.Update(tea.KeyPressMsg{Code: 'h', Text: "h"})
 	for range 5 {
 		m.Update(tea.KeyPressMsg{Code: 'j', Text: "j"})
@@ -461,19 +467,10 @@ func TestFirstFrameBeforeTheData(t *testing.T) {
 		t.Fatalf("selected %q while loading", got)
 	}
 	close(block)
-	_, next = m.Update(<-done)
-	if next == nil {
-		t.Fatalf("the load stopped after one step: %+v %v\n%s", b.LoadProgress(), loads, m.Render())
-	}
-	_, next = m.Update(next())
-	if len(loads[1]) != 1 || loads[1][0] != "ns00" {
-		t.Fatalf("second step reads %v, want the namespace selected then, alone", loads[1])
-	}
-	if loads[2][0] != "ns05" {
-		t.Fatalf("third step reads %v first, want the selected ns05", loads[2])
-	}
-	for next != nil {
-		_, next = m.Update(next())
+	a.run(nil)
+	got := loaded()
+	if len(got) < 3 || got[1] != "ns00" || !strings.HasPrefix(got[2], "ns05,") {
+		t.Fatalf("loads %v: want the namespace selected at first alone, then the one selected after first", got)
 	}
 	if p := b.LoadProgress(); !p.Done || p.Configs != 120 || p.Namespaces != 40 {
 		t.Fatalf("progress %+v", p)
@@ -553,3 +550,16 @@ func flat(screen string) string {
 type lightColor struct{}
 
 func (lightColor) RGBA() (r, g, b, a uint32) { return 0xffff, 0xffff, 0xffff, 0xffff }
+
+// TestHelpScrollsWhenTallerThanTheScreen: at 80×24 the legend is below the
+// fold; the movement keys reach it, any other key closes.
+func TestHelpScrollsWhenTallerThanTheScreen(t *testing.T) {
+	a := newApp(t, appConfig{width: 80, height: 24})
+	a.press("?").wantScreen("Keys — any key closes, ↓/j ↑/k scroll").dontWantScreen("◆ connected")
+	a.press("pgdown").wantScreen("◆ connected", "edits: strings as typed")
+	a.press("x").dontWantScreen("Keys — any key closes")
+
+	a.resize(160, 48)
+	a.press("?").wantScreen("Keys — any key closes", "◆ connected").dontWantScreen("scroll")
+	a.press("j").dontWantScreen("Keys — any key closes")
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 
 	tea "charm.land/bubbletea/v2"
@@ -10,11 +11,19 @@ import (
 
 // The first load of every backend runs in the background: each backend is
 // opened, its registry read (the first frame with the namespace list needs
-// nothing more), then its namespaces a few at a time, the selected one
-// first. Each step's result is merged in Update, where it costs a few
-// milliseconds, so keys keep working while a million configs arrive.
+// nothing more), then its namespaces in jobs of a few dozen, the selected
+// one first. A job hands over each namespace as soon as it is read, and
+// each is merged in an Update of its own, where it costs about a
+// millisecond, so keys keep working while a million configs arrive.
 
 type openDoneMsg struct{ result model.OpenResult }
+
+// loadPartMsg is one namespace a load job read; next waits for the job's
+// next message.
+type loadPartMsg struct {
+	part model.LoadPart
+	next tea.Cmd
+}
 
 type loadDoneMsg struct{ result model.LoadResult }
 
@@ -24,11 +33,7 @@ func (m *Model) open(b *model.Backend) tea.Cmd {
 	if job == nil {
 		return nil
 	}
-	return func() tea.Msg {
-		ctx, cancel := m.ioContext()
-		defer cancel()
-		return openDoneMsg{result: job.Run(ctx)}
-	}
+	return m.io(func(ctx context.Context) tea.Msg { return openDoneMsg{result: job.Run(ctx)} })
 }
 
 func (m *Model) openDone(msg openDoneMsg) tea.Cmd {
@@ -37,7 +42,7 @@ func (m *Model) openDone(msg openDoneMsg) tea.Cmd {
 		m.fail(fmt.Errorf("backend %s: %w; %s retries", q(b.Name()), err, m.keys.ReloadBackend.Help().Key))
 		return nil
 	}
-	return m.nextLoad(b)
+	return tea.Batch(m.nextLoad(b), m.watch(b))
 }
 
 // nextLoad starts the next step of b's first load, if any.
@@ -50,11 +55,57 @@ func (m *Model) nextLoad(b *model.Backend) tea.Cmd {
 	if job == nil {
 		return nil
 	}
-	return func() tea.Msg {
-		ctx, cancel := m.ioContext()
-		defer cancel()
-		return loadDoneMsg{result: job.Run(ctx, nil)}
+	return m.stream(func(ctx context.Context, send func(tea.Msg) error) tea.Msg {
+		return loadDoneMsg{result: job.Run(ctx, func(p model.LoadPart) error { return send(loadPartMsg{part: p}) })}
+	})
+}
+
+// partMsg is a message a streaming job sends before its end; the command
+// that waits for the job's next message goes with it.
+type partMsg interface{ withNext(tea.Cmd) tea.Msg }
+
+func (p loadPartMsg) withNext(next tea.Cmd) tea.Msg { p.next = next; return p }
+
+// stream runs a job that sends parts (partMsg) and then returns its end,
+// in a command under the I/O timeout. Parts and the end travel on one
+// channel, so the end is handled after every part, and the job waits while
+// Update has not taken the part before: it never runs far ahead.
+func (m *Model) stream(run func(ctx context.Context, send func(tea.Msg) error) tea.Msg) tea.Cmd {
+	out := make(chan tea.Msg, 2)
+	program := m.opts.Context
+	send := func(msg tea.Msg) error {
+		select {
+		case out <- msg:
+			return nil
+		case <-program.Done():
+			return program.Err()
+		}
 	}
+	job := m.io(func(ctx context.Context) tea.Msg {
+		send(run(ctx, send))
+		return nil
+	})
+	return tea.Batch(job, receive(program, out))
+}
+
+// receive waits for a streaming job's next message.
+func receive(program context.Context, in <-chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case msg := <-in:
+			if p, ok := msg.(partMsg); ok {
+				return p.withNext(receive(program, in))
+			}
+			return msg
+		case <-program.Done():
+			return nil
+		}
+	}
+}
+
+func (m *Model) loadPart(msg loadPartMsg) tea.Cmd {
+	msg.part.Backend().FinishLoadPart(msg.part)
+	return msg.next
 }
 
 func (m *Model) loadDone(msg loadDoneMsg) tea.Cmd {
@@ -67,7 +118,8 @@ func (m *Model) loadDone(msg loadDoneMsg) tea.Cmd {
 	if len(step.Warnings) > 0 {
 		m.setStatus(statusInfo, q(b.Name())+": "+plural(len(step.Warnings), "warning", "warnings")+": "+step.Warnings[0])
 	}
-	return m.nextLoad(b)
+	// Changes held while the job read their namespaces can be read now.
+	return tea.Batch(m.nextLoad(b), m.refresh(b))
 }
 
 // loadText is the status line while first loads go on.

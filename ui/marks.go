@@ -16,13 +16,15 @@ type markSpec struct {
 }
 
 var itemMarks = [model.MarkCount]markSpec{
-	model.MarkNone:     {" ", plain, ""},
-	model.MarkModified: {"●", func(t Theme) lipgloss.Style { return t.Modified }, "modified"},
-	model.MarkAdded:    {"+", func(t Theme) lipgloss.Style { return t.Added }, "new"},
-	model.MarkDeleted:  {"✗", func(t Theme) lipgloss.Style { return t.Deleted }, "deleted"},
-	model.MarkConflict: {"!", func(t Theme) lipgloss.Style { return t.Conflict }, "conflict"},
-	model.MarkBad:      {"?", func(t Theme) lipgloss.Style { return t.Bad }, "not JSON"},
-	model.MarkRemote:   {"~", func(t Theme) lipgloss.Style { return t.Modified }, "changed remotely"},
+	model.MarkNone:         {" ", plain, ""},
+	model.MarkModified:     {"●", func(t Theme) lipgloss.Style { return t.Modified }, "modified"},
+	model.MarkAdded:        {"+", func(t Theme) lipgloss.Style { return t.Added }, "new"},
+	model.MarkDeleted:      {"✗", func(t Theme) lipgloss.Style { return t.Deleted }, "deleted"},
+	model.MarkConflict:     {"!", func(t Theme) lipgloss.Style { return t.Conflict }, "conflict"},
+	model.MarkBad:          {"?", func(t Theme) lipgloss.Style { return t.Bad }, "not JSON"},
+	model.MarkRemote:       {"~", func(t Theme) lipgloss.Style { return t.Modified }, "changed by another client"},
+	model.MarkRemoteEdited: {"≈", func(t Theme) lipgloss.Style { return t.Conflict }, "edited here, changed by another client"},
+	model.MarkLocked:       {"#", func(t Theme) lipgloss.Style { return t.Bad }, "key shared with another config: read-only"},
 }
 
 // connMarks are the backends pane's connection signs: their own glyphs, so
@@ -44,6 +46,20 @@ func plain(Theme) lipgloss.Style { return lipgloss.NewStyle() }
 
 // render draws the glyph in its colour.
 func (s markSpec) render(t Theme) string { return s.style(t).Render(s.glyph) }
+
+// mark draws a mark in the current theme; every frame draws dozens, so
+// each is rendered once per theme.
+func (m *Model) mark(s markSpec) string {
+	if m.glyphs == nil {
+		m.glyphs = map[string]string{}
+	}
+	g, ok := m.glyphs[s.glyph]
+	if !ok {
+		g = s.render(m.theme)
+		m.glyphs[s.glyph] = g
+	}
+	return g
+}
 
 // legend is every mark with its meaning, in the order the help shows them.
 func legend() []markSpec {

@@ -27,6 +27,9 @@ func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
 			return nil
 		}
 		m.focus = p
+		if p == paneFields && m.fields.Notice != "" {
+			row-- // the notice above the fields
+		}
 		l := &m.lists[p]
 		if i := l.offset + row; row >= 0 && i < l.Len() {
 			l.moveTo(i)
@@ -61,6 +64,9 @@ func (m *Model) wheel(x, y, delta int) tea.Cmd {
 		d.move(m, delta)
 		return nil
 	case *searchDialog:
+		d.move(m, delta)
+		return nil
+	case *conflictDialog:
 		d.move(m, delta)
 		return nil
 	default:

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -20,14 +21,20 @@ func (m *Model) row(p paneID, i int, mark markSpec, rest string, w int) string {
 		}
 		return style.Render(fit("▸"+mark.glyph+" "+ansi.Strip(rest), w))
 	}
-	return " " + mark.render(m.theme) + " " + fit(rest, w-3)
+	var sb strings.Builder
+	sb.Grow(len(rest) + w + 32)
+	sb.WriteByte(' ')
+	sb.WriteString(m.mark(mark))
+	sb.WriteByte(' ')
+	writeFit(&sb, rest, w-3)
+	return sb.String()
 }
 
 // name shows a stored name safely: escaped, and marked when the escaped
 // form differs from the stored bytes.
 func (m *Model) name(s string) string {
 	if termsafe.Needs(s) {
-		return escapedMark.render(m.theme) + termsafe.Name(s)
+		return m.mark(escapedMark) + termsafe.Name(s)
 	}
 	return termsafe.Name(s)
 }
@@ -46,7 +53,7 @@ func (m *Model) renderBackends(w, h int) []string {
 		}
 		rest := m.name(b.Name()) + " " + m.theme.Dim.Render(b.Kind())
 		if b.ReadOnly() {
-			rest += " " + readOnlyBadge.render(m.theme)
+			rest += " " + m.mark(readOnlyBadge)
 		}
 		if n := b.Unsaved(); n > 0 {
 			rest += " " + m.theme.Modified.Render(strconv.Itoa(n))

@@ -56,31 +56,79 @@ func spread(left, right string, w int) string {
 // box draws a rounded frame of w×h cells with a title in the top edge and
 // the given lines inside (truncated or padded to fit).
 func box(title string, lines []string, w, h int, border, titleStyle lipgloss.Style) string {
+	f := newFrame(title, lines, w, h, border, titleStyle)
+	var sb strings.Builder
+	for r := range f.h {
+		if r > 0 {
+			sb.WriteByte('\n')
+		}
+		f.writeRow(&sb, r)
+	}
+	return sb.String()
+}
+
+// frame is a box whose rows are written straight into a screen, so that
+// boxes side by side cost no string per row.
+type frame struct {
+	top, bottom, side string
+	inner, h          int
+	lines             []string
+}
+
+func newFrame(title string, lines []string, w, h int, border, titleStyle lipgloss.Style) frame {
 	if w < 2 || h < 2 {
-		return ""
+		return frame{}
 	}
 	inner := w - 2
-	var b strings.Builder
 	t := ""
 	if title != "" && inner > 3 {
 		t = " " + cut(title, inner-3) + " "
 	}
 	fill := max(inner-1-ansi.StringWidth(t), 0)
-	b.WriteString(border.Render("╭─"))
-	b.WriteString(titleStyle.Render(t))
-	b.WriteString(border.Render(strings.Repeat("─", fill) + "╮"))
-	side := border.Render("│")
-	for i := range h - 2 {
-		b.WriteByte('\n')
-		line := ""
-		if i < len(lines) {
-			line = lines[i]
-		}
-		b.WriteString(side + fit(line, inner) + side)
+	return frame{
+		top:    border.Render("╭─") + titleStyle.Render(t) + border.Render(strings.Repeat("─", fill)+"╮"),
+		bottom: border.Render("╰" + strings.Repeat("─", inner) + "╯"),
+		side:   border.Render("│"),
+		inner:  inner, h: h, lines: lines,
 	}
-	b.WriteByte('\n')
-	b.WriteString(border.Render("╰" + strings.Repeat("─", inner) + "╯"))
-	return b.String()
+}
+
+// writeRow writes row r of the frame (0 is the top edge).
+func (f frame) writeRow(sb *strings.Builder, r int) {
+	switch {
+	case r >= f.h:
+	case r == 0:
+		sb.WriteString(f.top)
+	case r == f.h-1:
+		sb.WriteString(f.bottom)
+	default:
+		line := ""
+		if r-1 < len(f.lines) {
+			line = f.lines[r-1]
+		}
+		sb.WriteString(f.side)
+		writeFit(sb, line, f.inner)
+		sb.WriteString(f.side)
+	}
+}
+
+// spaces pads rows without allocating.
+var spaces = strings.Repeat(" ", 512)
+
+// writeFit writes fit(s, w).
+func writeFit(sb *strings.Builder, s string, w int) {
+	if w <= 0 {
+		return
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	sb.WriteString(s)
+	for pad := w - sw; pad > 0; pad -= len(spaces) {
+		sb.WriteString(spaces[:min(pad, len(spaces))])
+	}
 }
 
 // overlay draws top over base, centred in a w×h screen.

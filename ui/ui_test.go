@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -114,17 +115,14 @@ func TestHundredThousandConfigsRenderOnlyVisibleRows(t *testing.T) {
 }
 
 func TestSlowLoadStaysResponsiveAndShowsProgress(t *testing.T) {
-	now := time.Unix(0, 0)
+	var now atomic.Int64
 	store := bigStore(3)
-	m, b := newTestModel(t, store, 120, 30, Options{Now: func() time.Time { return now }, Timeout: time.Minute})
+	m, b := newTestModel(t, store, 120, 30, Options{Now: func() time.Time { return time.Unix(now.Load(), 0) }, Timeout: time.Minute})
+	a := &app{t: t, m: m, clock: &clock{}}
 	store.block()
-	cmd := pressAll(m, "r")
+	a.start(pressAll(m, "r"))
 	if b.Busy() == "" {
 		t.Fatal("reload did not start")
-	}
-	msgs := make(chan tea.Msg, 8)
-	for _, c := range cmd().(tea.BatchMsg) {
-		go func() { msgs <- c() }()
 	}
 	// The load blocks; keys still move the cursor meanwhile.
 	pressAll(m, "j", "j")
@@ -134,32 +132,18 @@ func TestSlowLoadStaysResponsiveAndShowsProgress(t *testing.T) {
 	if err := b.SetField("big", "cfg-000000", "id", "1"); err == nil {
 		t.Fatal("edit accepted while reloading")
 	}
-	progress := <-msgs
-	next := func(msg tea.Msg) tea.Cmd { _, c := m.Update(msg); return c }
-	listen := next(progress)
+	for m.ops[b].total == 0 {
+		a.next() // the progress report
+	}
 	if s := ansi.Strip(m.Render()); strings.Contains(s, "loading 4,000") {
 		t.Fatal("progress shown before the load ran a moment")
 	}
-	now = now.Add(time.Second)
+	now.Store(1)
 	if s := ansi.Strip(m.Render()); !strings.Contains(s, "reloading big… loading 4,000/100,000") {
 		t.Fatalf("no progress:\n%s", s)
 	}
 	close(store.release)
-	next(<-msgs)
-	// The listener ends with the load: a report it still holds is dropped
-	// and nothing listens after it.
-	for listen != nil {
-		msg := listen()
-		if msg == nil {
-			break
-		}
-		if _, ok := msg.(progressMsg); !ok {
-			t.Fatalf("listener returned %T after the load ended", msg)
-		}
-		if listen = next(msg); listen != nil {
-			t.Fatal("a report after the load ended keeps a listener going")
-		}
-	}
+	a.run(nil)
 	if b.Busy() != "" || !strings.Contains(ansi.Strip(m.Render()), "✓ reloaded big (") {
 		t.Fatalf("reload did not finish:\n%s", ansi.Strip(m.Render()))
 	}
@@ -168,13 +152,9 @@ func TestSlowLoadStaysResponsiveAndShowsProgress(t *testing.T) {
 func TestDeadServerTimesOutIntoStatusBar(t *testing.T) {
 	store := bigStore(3)
 	m, b := newTestModel(t, store, 120, 30, Options{Timeout: 20 * time.Millisecond})
+	a := &app{t: t, m: m, clock: &clock{}}
 	store.block()
-	cmd := pressAll(m, "R")
-	for _, c := range cmd().(tea.BatchMsg) {
-		if msg, ok := c().(reloadDoneMsg); ok {
-			m.Update(msg)
-		}
-	}
+	a.run(pressAll(m, "R"))
 	s := ansi.Strip(m.Render())
 	if !strings.Contains(s, "✗ reload backend demo: load: context deadline exceeded") || b.Conn() != model.Failed {
 		t.Fatalf("timeout not reported:\n%s", s)
@@ -184,22 +164,20 @@ func TestDeadServerTimesOutIntoStatusBar(t *testing.T) {
 	}
 }
 
-func TestStaleResultsAreDropped(t *testing.T) {
-	m, b := newTestModel(t, bigStore(3), 120, 30, Options{})
-	var first tea.Msg
-	for _, c := range pressAll(m, "r")().(tea.BatchMsg) {
-		if msg, ok := c().(reloadDoneMsg); ok {
-			first = msg
-		}
-	}
-	m.Update(first)
-	pressAll(m, "r")
-	id := m.ops[b].id
-	m.Update(first)
-	m.Update(progressMsg{backend: b, id: id - 1, done: 1, total: 2})
-	if b.Busy() == "" || m.ops[b].total != 0 || m.ops[b].id != id {
+func TestStaleProgressIsDropped(t *testing.T) {
+	store := bigStore(3)
+	m, b := newTestModel(t, store, 120, 30, Options{Timeout: time.Minute})
+	a := &app{t: t, m: m, clock: &clock{}}
+	a.run(pressAll(m, "r"))
+	store.block()
+	a.start(pressAll(m, "r"))
+	op := m.ops[b]
+	m.Update(progressMsg{backend: b, id: op.id - 1, done: 1, total: 2})
+	if b.Busy() == "" || m.ops[b] != op || op.total != 0 {
 		t.Fatal("a stale message changed the running operation")
 	}
+	close(store.release)
+	a.run(nil)
 }
 
 func TestListKeepsSelectionByName(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/confo-dev/confo/internal/termsafe"
+	"github.com/confo-dev/confo/model"
 )
 
 // View implements tea.Model. It only reads the state Update prepared.
@@ -25,7 +26,16 @@ func (m *Model) Render() string {
 	if m.width < minWidth || m.height < minHeight {
 		return m.tooSmall()
 	}
-	screen := strings.Join([]string{m.header(), m.body(), m.hints(), m.statusLine()}, "\n")
+	var sb strings.Builder
+	sb.Grow(m.height * m.width * 4)
+	sb.WriteString(m.header())
+	sb.WriteByte('\n')
+	m.writeBody(&sb)
+	sb.WriteByte('\n')
+	sb.WriteString(m.hints())
+	sb.WriteByte('\n')
+	sb.WriteString(m.statusLine())
+	screen := sb.String()
 	if m.dialog == nil {
 		return screen
 	}
@@ -53,11 +63,12 @@ func (m *Model) paneWidths() [paneCount]int {
 	return [paneCount]int{bw, nw, cw, m.width - bw - nw - cw}
 }
 
-func (m *Model) body() string {
+// writeBody writes the four panes side by side.
+func (m *Model) writeBody(sb *strings.Builder) {
 	widths := m.paneWidths()
 	h := m.height - 3
 	rows := m.paneRows()
-	panes := make([]string, paneCount)
+	var panes [paneCount]frame
 	for p := range paneCount {
 		inner := widths[p] - 2
 		var lines []string
@@ -71,35 +82,43 @@ func (m *Model) body() string {
 		case paneFields:
 			lines = m.renderFields(inner, rows)
 		}
-		border, title := m.theme.Border, m.theme.Title
-		if p == m.focus {
-			border, title = m.theme.FocusBorder, m.theme.FocusTitle
-		}
-		panes[p] = box(m.paneTitle(p), lines, widths[p], h, border, title)
+		panes[p] = m.paneFrame(m.paneTitle(p), p == m.focus, widths[p], h)
+		panes[p].lines = lines
 	}
-	return joinColumns(panes)
-}
-
-// joinColumns puts equally tall blocks side by side.
-func joinColumns(blocks []string) string {
-	split := make([][]string, len(blocks))
-	n := 0
-	for i, b := range blocks {
-		split[i] = strings.Split(b, "\n")
-		n = max(n, len(split[i]))
-	}
-	var sb strings.Builder
-	for r := range n {
+	for r := range h {
 		if r > 0 {
 			sb.WriteByte('\n')
 		}
-		for _, lines := range split {
-			if r < len(lines) {
-				sb.WriteString(lines[r])
-			}
+		for _, f := range panes {
+			f.writeRow(sb, r)
 		}
 	}
-	return sb.String()
+}
+
+// frameKey is what a pane's frame is drawn from.
+type frameKey struct {
+	title   string
+	focused bool
+	w, h    int
+}
+
+// paneFrame is the frame of a pane, drawn once per title, size and focus:
+// its edges are the same from one frame to the next.
+func (m *Model) paneFrame(title string, focused bool, w, h int) frame {
+	k := frameKey{title, focused, w, h}
+	if f, ok := m.frames[k]; ok {
+		return f
+	}
+	if len(m.frames) >= 64 || m.frames == nil {
+		m.frames = map[frameKey]frame{}
+	}
+	border, style := m.theme.Border, m.theme.Title
+	if focused {
+		border, style = m.theme.FocusBorder, m.theme.FocusTitle
+	}
+	f := newFrame(title, nil, w, h, border, style)
+	m.frames[k] = f
+	return f
 }
 
 // header names the app, the active backend and where the cursor is, and
@@ -117,6 +136,9 @@ func (m *Model) header() string {
 	if n := m.unsaved(); n > 0 {
 		parts = append(parts, th.Modified.Render(strconv.Itoa(n)+" unsaved"))
 	}
+	if n := m.remote(); n > 0 {
+		parts = append(parts, itemMarks[model.MarkRemoteEdited].render(th)+" "+th.Conflict.Render(strconv.Itoa(n)+" changed remotely"))
+	}
 	help := th.Key.Render(m.keys.Help.Help().Key) + " " + th.KeyDesc.Render(m.keys.Help.Help().Desc)
 	return spread(strings.Join(parts, th.Dim.Render(" ─ ")), help, m.width)
 }
@@ -127,8 +149,29 @@ func (m *Model) hints() string {
 }
 
 // keyLine renders bindings as "key desc · key desc", dropping what does not
-// fit rather than cutting a hint in half.
+// fit rather than cutting a hint in half. A frame draws the same lines as
+// the one before, so each is rendered once per theme.
 func (m *Model) keyLine(bindings []key.Binding, w int) string {
+	var id strings.Builder
+	id.WriteString(strconv.Itoa(w))
+	for _, b := range bindings {
+		if b.Enabled() {
+			h := b.Help()
+			id.WriteString("\x00" + h.Key + "\x01" + h.Desc)
+		}
+	}
+	if line, ok := m.keyLines[id.String()]; ok {
+		return line
+	}
+	if len(m.keyLines) >= 64 || m.keyLines == nil {
+		m.keyLines = map[string]string{}
+	}
+	line := m.renderKeyLine(bindings, w)
+	m.keyLines[id.String()] = line
+	return line
+}
+
+func (m *Model) renderKeyLine(bindings []key.Binding, w int) string {
 	th := m.theme
 	var out strings.Builder
 	spans := keyLineSpans(bindings, w)
@@ -199,6 +242,10 @@ func (m *Model) statusLine() string {
 	}
 	if text := m.loadText(); text != "" {
 		return fit(" "+m.theme.Dim.Render(text), m.width)
+	}
+	if n := m.remote(); n > 0 {
+		text := plural(n, "config", "configs") + " edited here changed by another client meanwhile (" + itemMark(model.MarkRemoteEdited) + "): persisting merges, or shows a conflict"
+		return fit(" "+m.theme.Conflict.Render(text), m.width)
 	}
 	hint := m.keys.Messages.Help().Key + " shows earlier messages"
 	return fit(" "+m.theme.Dim.Render(hint), m.width)

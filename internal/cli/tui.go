@@ -105,7 +105,7 @@ func runTUI(ctx context.Context, in tuiInput) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	app := ui.New(backends, keys, ui.Options{
-		Context: ctx, Timeout: in.Timeout, ThemeSettings: themeSettings, Notice: keys.Conflicts(),
+		Context: ctx, Timeout: in.Timeout, ThemeSettings: themeSettings, Notice: keys.Conflicts(), NoWatch: in.NoWatch,
 	})
 	if _, err := tea.NewProgram(app, tea.WithContext(ctx)).Run(); err != nil {
 		return fmt.Errorf("terminal UI: %w", err)
