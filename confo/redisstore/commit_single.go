@@ -78,15 +78,7 @@ func (s *Store) commitScripted(ctx context.Context, change store.NamespaceChange
 // backoff waits a little, longer after each attempt and at random, so that
 // clients retrying together spread out.
 func backoff(ctx context.Context, attempt int) error {
-	d := time.Duration(rand.Int64N(int64(attempt)*int64(2*time.Millisecond))) + time.Millisecond
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return pause(ctx, time.Duration(rand.Int64N(int64(attempt)*int64(2*time.Millisecond)))+time.Millisecond)
 }
 
 // casCall is one call of the script: its keys and arguments (see

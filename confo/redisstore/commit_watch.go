@@ -25,6 +25,10 @@ func (s *Store) commitWatched(ctx context.Context, change store.NamespaceChange,
 	for _, c := range change.Configs {
 		keys = append(keys, s.configKey(change.Namespace, c.Name))
 	}
+	var route []string
+	if s.mode == modeCluster {
+		route = keys[:1] // the cluster client picks the node by a key; all share one slot
+	}
 	for attempt := 1; attempt <= commitAttempts; attempt++ {
 		if attempt > 1 {
 			if err := backoff(ctx, attempt); err != nil {
@@ -100,7 +104,7 @@ func (s *Store) commitWatched(ctx context.Context, change store.NamespaceChange,
 				return nil
 			})
 			return err
-		})
+		}, route...)
 		switch {
 		case errors.Is(err, redis.TxFailedErr):
 			continue

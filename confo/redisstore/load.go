@@ -13,8 +13,10 @@ import (
 
 // Load implements Store in a handful of round trips whatever the size: the
 // registry, the lists (one pipeline), discovery SCANs when asked, then the
-// configs by pipelined MGET in rounds of loadBatch×loadRound keys. A
-// registry-only or targeted load is one round trip.
+// configs by pipelined MGET (GET on a cluster) in rounds of
+// loadBatch×loadRound keys. A registry-only or targeted load is one round
+// trip. Every read goes to a master: the failover client talks to the
+// master only, and the cluster client never routes reads to replicas.
 func (s *Store) Load(ctx context.Context, opts store.LoadOptions) (*store.Snapshot, error) {
 	switch {
 	case opts.RegistryOnly:
@@ -218,8 +220,12 @@ func (s *Store) loadConfigs(ctx context.Context, snap *store.Snapshot, progress 
 	return ctx.Err()
 }
 
-// fetchRound reads keys by pipelined MGETs of loadBatch keys, in one round trip.
+// fetchRound reads keys by pipelined MGETs of loadBatch keys, in one round
+// trip; on a cluster by pipelined GETs (load_cluster.go).
 func (s *Store) fetchRound(ctx context.Context, keys []string) ([]any, error) {
+	if s.mode == modeCluster {
+		return s.fetchRoundCluster(ctx, keys)
+	}
 	pipe := s.client.Pipeline()
 	cmds := make([]*redis.SliceCmd, 0, (len(keys)+loadBatch-1)/loadBatch)
 	for b := 0; b < len(keys); b += loadBatch {

@@ -6,8 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // SentinelOptions configures StartSentinel.
@@ -273,4 +276,24 @@ func linkUp(ctx context.Context, s *Server) error {
 		return fmt.Errorf("%s is not a replica with its link up", s.Addr)
 	}
 	return nil
+}
+
+// URL is confo's URL of the group's master: redis+sentinel:// through
+// every sentinel.
+func (g *SentinelGroup) URL() string {
+	u := "redis+sentinel://" + g.Sentinels[0].Addr + "?master_name=" + url.QueryEscape(g.MasterName)
+	for _, s := range g.Sentinels[1:] {
+		u += "&addr=" + s.Addr
+	}
+	return u
+}
+
+// Client returns a client of the group's master that follows failovers;
+// the caller closes it.
+func (g *SentinelGroup) Client() *redis.Client {
+	return redis.NewFailoverClient(&redis.FailoverOptions{
+		MasterName: g.MasterName, SentinelAddrs: g.SentinelAddrs(),
+		Username: g.Master.User, Password: g.Master.Password,
+		DisableIdentity: true,
+	})
 }
