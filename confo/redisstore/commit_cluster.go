@@ -38,6 +38,15 @@ import (
 // Every rule below that is not obvious was found by the race test
 // (race_cluster_test.go); it is the specification.
 
+// injected is the failure a test makes happen before a step ("list",
+// "registry", "deletes"), as if the connection failed there.
+func (s *Store) injected(step string) error {
+	if s.failBefore == nil {
+		return nil
+	}
+	return s.failBefore(step)
+}
+
 // errNamespaceGone stops a step that finds the namespace removed by
 // another client.
 var errNamespaceGone = errors.New("namespace removed by another client during the commit")
@@ -52,15 +61,16 @@ type clusterCommit struct {
 	change store.NamespaceChange
 	opts   store.CommitOptions
 	// From the check: the list as read, whether the namespace was
-	// registered and whether this commit registers it.
+	// registered (and, after step 4, is) and whether this commit
+	// registers it.
 	list                 store.Raw
 	listed               map[string]bool
 	registered, register bool
 
 	written    []string         // configs whose write or delete landed
 	wrote      []int            // the indexes in change.Configs of the writes that landed
-	tookOut    []string         // names the list step removed
 	added      []string         // names the list step added
+	listDone   bool             // the list step wrote the list
 	unlisted   []string         // stored by this commit, not listed
 	notWritten []store.Conflict // configs left as they were
 	conflicts  []store.Conflict // those of notWritten another client changed
@@ -75,10 +85,6 @@ func (s *Store) commitCluster(ctx context.Context, change store.NamespaceChange,
 	switch {
 	case change.Unregister:
 		c.unregister(ctx)
-	case !c.registered && !c.register:
-		// Only deletes, in a namespace no longer registered: nothing
-		// lists the configs any more.
-		c.deleteConfigs(ctx)
 	default:
 		if c.writeConfigs(ctx) {
 			return c.finish()
@@ -185,7 +191,7 @@ func (c *clusterCommit) record(i int, o casOutcome) bool {
 		c.written = append(c.written, cc.Name)
 		return true
 	case o.err != nil:
-		c.notWritten = append(c.notWritten, store.Conflict{Namespace: c.change.Namespace, Config: cc.Name, Reason: "not written", Ours: cc.Expect})
+		c.notWritten = append(c.notWritten, store.Conflict{Namespace: c.change.Namespace, Config: cc.Name, Ours: cc.Expect})
 		if c.stop == nil {
 			c.stop = c.s.classify(o.err)
 		}
@@ -199,15 +205,19 @@ func (c *clusterCommit) record(i int, o casOutcome) bool {
 	return false
 }
 
-// listStep is step 3. Only names that were not listed at the check are
-// added: listing an edited config again would undo a concurrent delete
-// that saw our value. A name the change lists without writing it (an
-// existing config adopted into the list) is added as well.
+// listStep is step 3. A written config is added when it was not listed at
+// the check (listing an edited config again would undo a concurrent delete
+// that saw our value), and a name the change lists without writing it (an
+// existing config adopted into the list) as well; each only while its key
+// holds what this commit wrote (or, adopted, anything), checked right
+// before each compare-and-set of the list and once more after it (see
+// listed).
 func (c *clusterCommit) listStep(ctx context.Context) error {
+	ours := map[string][]byte{}
 	var add []string
 	for _, i := range c.wrote {
-		if name := c.change.Configs[i].Name; !c.listed[name] {
-			add = append(add, name)
+		if cc := c.change.Configs[i]; !c.listed[cc.Name] {
+			add, ours[cc.Name] = append(add, cc.Name), cc.Write
 		}
 	}
 	for _, name := range c.change.ListAdd {
@@ -224,26 +234,100 @@ func (c *clusterCommit) listStep(ctx context.Context) error {
 	if len(add) == 0 && len(drop) == 0 && !c.register {
 		return nil
 	}
-	err := c.s.updateList(ctx, c.change.Namespace, c.s.listKey(c.change.Namespace), "configurations", func(names []string, present bool) ([]string, error) {
-		if !present && !c.register {
-			return nil, errNamespaceGone
+	keep := func(name string, now store.Raw) bool {
+		if write, written := ours[name]; written {
+			return now.Same(store.PresentRaw(write))
 		}
-		c.tookOut = c.tookOut[:0]
-		next := append(append([]string{}, names...), add...)
-		return slices.DeleteFunc(next, func(n string) bool {
-			if slices.Contains(drop, n) {
-				c.tookOut = append(c.tookOut, n)
-				return true
-			}
-			return false
-		}), nil
-	})
+		return holdsValue(name, now)
+	}
+	var added []string
+	err := c.s.injected("list")
 	if err == nil {
-		c.added = add
-	} else if !errors.Is(err, errNamespaceGone) {
-		c.unlisted = append(c.unlisted, add...)
+		err = c.s.updateList(ctx, c.change.Namespace, c.s.listKey(c.change.Namespace), "configurations", func(names []string, present bool) ([]string, error) {
+			if !present && !c.register {
+				return nil, errNamespaceGone
+			}
+			var err error
+			if added, err = c.stored(ctx, add, keep); err != nil {
+				return nil, err
+			}
+			next := append(append([]string{}, names...), added...)
+			return slices.DeleteFunc(next, func(n string) bool { return slices.Contains(drop, n) }), nil
+		})
+	}
+	if err == nil {
+		c.added, c.listDone = added, true
+		err = c.unlistGone(ctx, added)
 	}
 	return err
+}
+
+// stored reads the keys of names and returns the names whose key holds
+// what keep accepts.
+func (c *clusterCommit) stored(ctx context.Context, names []string, keep func(name string, now store.Raw) bool) ([]string, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	keys := make([]string, len(names))
+	for i, name := range names {
+		keys[i] = c.s.configKey(c.change.Namespace, name)
+	}
+	raws, err := c.s.readRaws(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for i, name := range names {
+		if keep(name, raws[i]) {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
+// holdsValue accepts a key that holds anything.
+func holdsValue(_ string, now store.Raw) bool { return now.State != store.RawMissing }
+
+// listAgain adds to the list those of names whose keys still hold
+// something (the other clients' values a step found), as listStep does.
+// If the list is gone, the namespace is being removed and the names stay
+// unlisted, unless create, when this commit puts the namespace back.
+func (c *clusterCommit) listAgain(ctx context.Context, names []string, create bool) error {
+	var added []string
+	err := c.s.updateList(ctx, c.change.Namespace, c.s.listKey(c.change.Namespace), "configurations", func(list []string, present bool) ([]string, error) {
+		if !present && !create {
+			return nil, errNamespaceGone
+		}
+		var err error
+		if added, err = c.stored(ctx, names, holdsValue); err != nil || len(added) == 0 {
+			return nil, err
+		}
+		return append(append([]string{}, list...), added...), nil
+	})
+	if err == nil {
+		err = c.unlistGone(ctx, added)
+	}
+	return err
+}
+
+// unlistGone takes out of the list those of names, just added, whose keys
+// are missing now: another client saw the value listed and deleted it
+// between the read of the key and the write of the list.
+func (c *clusterCommit) unlistGone(ctx context.Context, names []string) error {
+	gone, err := c.stored(ctx, names, func(_ string, now store.Raw) bool { return now.State == store.RawMissing })
+	if err != nil || len(gone) == 0 {
+		return err
+	}
+	return c.s.updateList(ctx, c.change.Namespace, c.s.listKey(c.change.Namespace), "configurations", func(list []string, present bool) ([]string, error) {
+		if !present {
+			return nil, nil
+		}
+		still, err := c.stored(ctx, gone, func(_ string, now store.Raw) bool { return now.State == store.RawMissing })
+		if err != nil || len(still) == 0 {
+			return nil, err
+		}
+		return slices.DeleteFunc(list, func(n string) bool { return slices.Contains(still, n) }), nil
+	})
 }
 
 // registryStep is step 4: the namespace is registered, or must still be.
@@ -251,15 +335,20 @@ func (c *clusterCommit) listStep(ctx context.Context) error {
 // namespace may have deleted it between steps 3 and 4.
 func (c *clusterCommit) registryStep(ctx context.Context) error {
 	ns := c.change.Namespace
-	err := c.s.updateList(ctx, ns, c.s.registryKey(), "namespaces", func(names []string, _ bool) ([]string, error) {
-		switch {
-		case slices.Contains(names, ns):
-			return nil, nil
-		case !c.register:
-			return nil, errNamespaceGone
-		}
-		return append(names, ns), nil
-	})
+	err := c.s.injected("registry")
+	if err == nil {
+		err = c.s.updateList(ctx, ns, c.s.registryKey(), "namespaces", func(names []string, _ bool) ([]string, error) {
+			switch {
+			case slices.Contains(names, ns), !c.register && len(c.wrote)+len(c.added) == 0:
+				// Registered; or not, and nothing was written that
+				// needs it: only deletes.
+				return nil, nil
+			case !c.register:
+				return nil, errNamespaceGone
+			}
+			return append(names, ns), nil
+		})
+	}
 	if err == nil && c.register {
 		err = c.s.updateList(ctx, ns, c.s.listKey(ns), "configurations", func(names []string, present bool) ([]string, error) {
 			if present {
@@ -268,9 +357,8 @@ func (c *clusterCommit) registryStep(ctx context.Context) error {
 			return c.stillOurs(ctx, c.wrote)
 		})
 	}
-	if err != nil && !errors.Is(err, errNamespaceGone) {
-		// Listed, but in a namespace not registered (yet).
-		c.unlisted = append(c.unlisted, c.added...)
+	if err == nil {
+		c.registered = true
 	}
 	return err
 }
@@ -308,12 +396,16 @@ func (c *clusterCommit) deleteConfigs(ctx context.Context) {
 			ops = append(ops, c.op(cc, nil))
 		}
 	}
+	if err := c.s.injected("deletes"); err != nil {
+		c.abandon(err)
+		return
+	}
 	var relist []string
 	for n, o := range c.s.runKeyCAS(ctx, ops) {
 		name := c.change.Configs[idx[n]].Name
 		landed := c.record(idx[n], o)
 		switch {
-		case landed || !c.registered:
+		case landed:
 		case o.err != nil:
 			c.unlisted = append(c.unlisted, name)
 		default:
@@ -323,23 +415,19 @@ func (c *clusterCommit) deleteConfigs(ctx context.Context) {
 	if len(relist) == 0 {
 		return
 	}
-	err := c.s.updateList(ctx, c.change.Namespace, c.s.listKey(c.change.Namespace), "configurations", func(names []string, present bool) ([]string, error) {
-		if !present {
-			return nil, errNamespaceGone
-		}
-		return append(names, relist...), nil
-	})
-	if err != nil {
+	if err := c.listAgain(ctx, relist, false); err != nil {
 		c.unlisted = append(c.unlisted, relist...)
 	}
 }
 
 // unregister removes the namespace: the registry first, then its list
-// (only as read at the check: a list another client added to makes it a
+// (only as read at the check: a list another client added to is a
 // conflict, and the registration comes back if this commit took it out),
-// then its configs. A config another client changed meanwhile stays: it is
-// listed again and the namespace registered again, if this commit took it
-// out; otherwise (another removal took it out) it is named as unlisted.
+// then its configs. A config another client changed meanwhile stays: if
+// this commit took the namespace out of the registry, it lists that config
+// again and registers the namespace again, so their value stays reachable;
+// otherwise another removal took it out, and the config is named as
+// unlisted.
 func (c *clusterCommit) unregister(ctx context.Context) {
 	s, ns := c.s, c.change.Namespace
 	tookOut := false
@@ -356,7 +444,7 @@ func (c *clusterCommit) unregister(ctx context.Context) {
 	if c.list.State == store.RawPresent {
 		o := s.runKeyCAS(ctx, []keyCAS{{key: s.listKey(ns), expect: c.list}})[0]
 		if !o.ok {
-			c.stop = o.err
+			c.stop = s.classify(o.err)
 			if o.err == nil {
 				cf := store.NamespaceNotEmptyConflict(ns)
 				c.conflicts, c.stop = append(c.conflicts, cf), &store.ConflictError{Conflicts: []store.Conflict{cf}}
@@ -388,10 +476,7 @@ func (c *clusterCommit) unregister(ctx context.Context) {
 		return
 	}
 	// Listed first, then registered: the order of a write.
-	err = s.updateList(ctx, ns, s.listKey(ns), "configurations", func(names []string, _ bool) ([]string, error) {
-		return append(names, theirs...), nil
-	})
-	if err != nil {
+	if err := c.listAgain(ctx, theirs, true); err != nil {
 		c.unlisted = append(c.unlisted, theirs...)
 		c.stop = errors.Join(c.stop, s.classify(err))
 		return
@@ -411,47 +496,23 @@ func (c *clusterCommit) registerAgain(ctx context.Context) {
 }
 
 // undo runs when step 3 or 4 finds the namespace removed by another client
-// (or fails): every write is taken back by compare-and-set on this
-// commit's own bytes, so a value another client wrote since stays. Names
-// the list step took out are listed again (if their keys still exist), an
-// edit gets its old bytes back while the config is still listed (else ours
-// are deleted: the old bytes would be orphaned), and a created config is
-// unlisted and deleted (listed again if another client wrote it since).
-// Lists are never deleted: a list this commit created is harmless when
-// empty, and a compare-and-set cannot tell it from one a concurrent
-// registration relies on.
+// (or fails). The deletes are carried out all the same: an unlisted key
+// is never wrong to delete, and left alone it would be an orphan. Every
+// write is taken back by compare-and-set on this commit's own bytes, so a
+// value another client wrote since stays: an edit gets its old bytes back
+// (the removal that raced with it either deletes those, or, having found
+// ours, keeps the namespace with the config listed, or names it), and a
+// created config is unlisted and deleted (listed again if another client
+// wrote it since). Lists are never deleted: a list
+// this commit created is harmless when empty, and a compare-and-set cannot
+// tell it from one a concurrent registration relies on.
 func (c *clusterCommit) undo(ctx context.Context, cause error) ([]store.Conflict, error) {
 	if !errors.Is(cause, errNamespaceGone) {
-		c.stop = c.s.classify(cause)
+		c.abandon(cause)
 		return c.finish()
 	}
+	c.deleteConfigs(ctx)
 	s, ns := c.s, c.change.Namespace
-	listKey := s.listKey(ns)
-	if len(c.tookOut) > 0 {
-		keys := make([]string, len(c.tookOut))
-		for i, name := range c.tookOut {
-			keys[i] = s.configKey(ns, name)
-		}
-		raws, err := s.readRaws(ctx, keys)
-		if err != nil {
-			return c.undone(err)
-		}
-		var back []string
-		for i, name := range c.tookOut {
-			if raws[i].State != store.RawMissing {
-				back = append(back, name)
-			}
-		}
-		if err := s.updateList(ctx, ns, listKey, "configurations", func(names []string, present bool) ([]string, error) {
-			if !present || len(back) == 0 {
-				return nil, nil
-			}
-			return append(names, back...), nil
-		}); err != nil {
-			c.unlisted = append(c.unlisted, back...)
-			return c.undone(err)
-		}
-	}
 	var restore, remove []int
 	for _, i := range c.wrote {
 		if c.change.Configs[i].Expect.State == store.RawPresent {
@@ -460,25 +521,10 @@ func (c *clusterCommit) undo(ctx context.Context, cause error) ([]store.Conflict
 			remove = append(remove, i)
 		}
 	}
-	listRaw, err := s.readRaws(ctx, []string{listKey})
-	if err != nil {
-		return c.undone(err)
-	}
-	listed := map[string]bool{}
-	if listRaw[0].State == store.RawPresent {
-		names, _ := decodeList(listRaw[0].Bytes, "configurations")
-		for _, n := range names {
-			listed[n] = true
-		}
-	}
 	var ops []keyCAS
 	for _, i := range restore {
 		cc := c.change.Configs[i]
-		op := keyCAS{key: s.configKey(ns, cc.Name), expect: store.PresentRaw(cc.Write)}
-		if listed[cc.Name] {
-			op.write = cc.Expect.Bytes
-		}
-		ops = append(ops, op)
+		ops = append(ops, keyCAS{key: s.configKey(ns, cc.Name), expect: store.PresentRaw(cc.Write), write: cc.Expect.Bytes})
 	}
 	kept := c.takeBack(s.runKeyCAS(ctx, ops), restore)
 	var created []string
@@ -486,7 +532,7 @@ func (c *clusterCommit) undo(ctx context.Context, cause error) ([]store.Conflict
 		created = append(created, c.change.Configs[i].Name)
 	}
 	if len(created) > 0 {
-		if err := s.updateList(ctx, ns, listKey, "configurations", func(names []string, present bool) ([]string, error) {
+		if err := s.updateList(ctx, ns, s.listKey(ns), "configurations", func(names []string, present bool) ([]string, error) {
 			if !present {
 				return nil, nil
 			}
@@ -502,17 +548,41 @@ func (c *clusterCommit) undo(ctx context.Context, cause error) ([]store.Conflict
 	}
 	theirs := c.takeBack(s.runKeyCAS(ctx, ops), remove)
 	if len(theirs) > 0 {
-		if err := s.updateList(ctx, ns, listKey, "configurations", func(names []string, present bool) ([]string, error) {
-			return append(names, theirs...), nil
-		}); err != nil {
+		if err := c.listAgain(ctx, theirs, false); err != nil && !errors.Is(err, errNamespaceGone) {
 			c.unlisted = append(c.unlisted, theirs...)
 			return c.undone(err)
 		}
 	}
-	if len(kept)+len(theirs) == 0 {
+	if len(kept)+len(theirs) == 0 && len(c.written) == 0 && c.stop == nil {
 		return []store.Conflict{store.NamespaceDeletedConflict(ns)}, nil
 	}
 	return c.undone(nil)
+}
+
+// abandon stops a commit that failed (a lost connection, a malformed list)
+// after writing configs, naming what is stored and not listed: the new
+// configs, if the list step did not run, or ran for a namespace that is
+// not registered yet; and the configs to delete, which it took out of the
+// list.
+func (c *clusterCommit) abandon(err error) {
+	c.stop = c.s.classify(err)
+	switch {
+	case !c.listDone:
+		for _, i := range c.wrote {
+			if name := c.change.Configs[i].Name; !c.listed[name] {
+				c.unlisted = append(c.unlisted, name)
+			}
+		}
+		return
+	case !c.registered:
+		c.unlisted = append(c.unlisted, c.added...)
+	}
+	for i, cc := range c.change.Configs {
+		if cc.Write == nil {
+			c.record(i, casOutcome{err: err})
+			c.unlisted = append(c.unlisted, cc.Name)
+		}
+	}
 }
 
 // takeBack notes the undo compare-and-sets of the writes at idx: an undo

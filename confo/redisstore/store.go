@@ -27,6 +27,8 @@ type Store struct {
 	// note says what Address adds about the server, such as a replica
 	// opened read-only.
 	note string
+	// failBefore, set by tests only, fails a step of a cluster commit.
+	failBefore func(step string) error
 }
 
 // Open connects and checks the credentials. It reads and writes no key:

@@ -1,0 +1,5 @@
+package redisstore
+
+// FailBefore makes a step of s's cluster commits fail ("list", "registry",
+// "deletes") with what fail returns; nil stops it.
+func FailBefore(s *Store, fail func(step string) error) { s.failBefore = fail }
