@@ -45,7 +45,7 @@ func modeOf(c Config) mode {
 func (s *Store) connect(ctx context.Context) error {
 	switch s.mode {
 	case modeSentinel:
-		if err := s.checkMasterName(ctx); err != nil {
+		if _, err := s.sentinelMaster(ctx); err != nil {
 			return err
 		}
 		s.client = redis.NewFailoverClient(s.failoverOptions())
@@ -96,27 +96,30 @@ func (s *Store) probe(ctx context.Context) error {
 	return nil
 }
 
-// checkMasterName asks the Sentinels for the master, so that a wrong name
-// reads as such rather than as go-redis's "all sentinels are unreachable".
-func (s *Store) checkMasterName(ctx context.Context) error {
+// sentinelMaster asks the Sentinels, one after the other, for the
+// master's address. At connect it makes a wrong name read as such rather
+// than as go-redis's "all sentinels are unreachable".
+func (s *Store) sentinelMaster(ctx context.Context) (string, error) {
 	var errs []error
 	for _, addr := range s.sentinelAddrs() {
 		opts := s.nodeOptions(addr)
 		opts.Username, opts.Password, opts.DB = s.cfg.SentinelUsername, s.cfg.SentinelPassword, 0
 		sentinel := redis.NewSentinelClient(opts)
-		_, err := sentinel.GetMasterAddrByName(ctx, s.cfg.MasterName).Result()
+		master, err := sentinel.GetMasterAddrByName(ctx, s.cfg.MasterName).Result()
 		sentinel.Close()
 		switch {
-		case err == nil:
-			return nil
+		case err == nil && len(master) == 2:
+			return net.JoinHostPort(master[0], master[1]), nil
 		case errors.Is(err, redis.Nil):
-			return fmt.Errorf("open redis %s: sentinel %s knows no master named %q", s.Address(), addr, s.cfg.MasterName)
+			return "", fmt.Errorf("open redis %s: sentinel %s knows no master named %q", s.Address(), addr, s.cfg.MasterName)
 		case isAuthError(err):
-			return fmt.Errorf("sentinel %s: %w (%s)", addr, store.ErrAuth, err)
+			return "", fmt.Errorf("sentinel %s: %w (%s)", addr, store.ErrAuth, err)
+		case err == nil:
+			err = fmt.Errorf("unexpected answer %q", master)
 		}
 		errs = append(errs, fmt.Errorf("sentinel %s: %w", addr, err))
 	}
-	return &store.UnreachableError{Addr: "the sentinels of " + s.cfg.MasterName, Err: errors.Join(errs...)}
+	return "", &store.UnreachableError{Addr: "the sentinels of " + s.cfg.MasterName, Err: errors.Join(errs...)}
 }
 
 func (s *Store) sentinelAddrs() []string { return append([]string{s.cfg.Addr}, s.cfg.MoreAddrs...) }

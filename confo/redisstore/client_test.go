@@ -3,9 +3,11 @@ package redisstore_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/confo/redisstore"
@@ -16,11 +18,24 @@ import (
 // openURL opens the store a URL names, under a fresh prefix.
 func openURL(t *testing.T, rawURL string) (*redisstore.Store, error) {
 	t.Helper()
+	return openAt(t, rawURL, confotest.FreshPrefix())
+}
+
+// openPrefixed opens the store a URL names, under prefix.
+func openPrefixed(t *testing.T, rawURL, prefix string) *redisstore.Store {
+	t.Helper()
+	s, err := openAt(t, rawURL, prefix)
+	check(t, err)
+	return s
+}
+
+func openAt(t *testing.T, rawURL, prefix string) (*redisstore.Store, error) {
+	t.Helper()
 	cfg, err := redisstore.ParseURL(rawURL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Prefix = confotest.FreshPrefix()
+	cfg.Prefix = prefix
 	s, err := redisstore.Open(context.Background(), cfg)
 	if err == nil {
 		t.Cleanup(func() { s.Close() })
@@ -37,7 +52,7 @@ func roundTrip(t *testing.T, s confo.Store) {
 	if ws.Namespace("rt") == nil {
 		check(t, ws.CreateNamespace("rt"))
 	}
-	check(t, ws.Set("rt", "cfg", confo.ParseLiteral(`{"at": "`+s.Address()+`"}`)))
+	check(t, ws.Set("rt", "cfg", confo.ParseLiteral(fmt.Sprintf(`{"at": %q, "n": %d}`, s.Address(), time.Now().UnixNano()))))
 	check(t, confo.Persist(ctx, s, ws, confo.Scope{}, confo.CommitOptions{}))
 	again := confotest.Loaded(t, s)
 	if v, err := again.GetField("rt", "cfg", "at"); err != nil || v.Str() != s.Address() {

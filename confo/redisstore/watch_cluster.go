@@ -5,30 +5,41 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // topologyEvery is how often a watch of a cluster re-reads which nodes are
 // masters: one small CLUSTER SLOTS reply.
 const topologyEvery = 5 * time.Second
 
-// errTopologyChanged ends a watch of a cluster whose masters changed; it
-// starts again on the new masters at once.
+// errTopologyChanged ends a watch of a cluster whose masters changed, or
+// of a Sentinel group whose master moved; it starts again on the new
+// masters at once.
 var errTopologyChanged = errors.New("the cluster's masters changed")
 
 // watchNodes watches every node that holds keys: the one server, the
-// master under Sentinel (the watch's client follows failovers), or every
-// master of a cluster, since tracking and keyspace notifications are local
-// to the node a key lives on. It returns when one node's subscription
-// fails, when the cluster's masters change, or when ctx is done.
+// master the Sentinels name now, or every master of a cluster, since
+// tracking and keyspace notifications are local to the node a key lives
+// on. It returns when one node's subscription fails, when the cluster's
+// masters change or the Sentinels move the master, or when ctx is done.
 func (w *watcher) watchNodes(ctx context.Context, open openWatch) error {
 	addrs := []string{w.s.cfg.Addr}
-	if w.s.mode == modeCluster {
+	switch w.s.mode {
+	case modeCluster:
 		var err error
 		if addrs, err = w.s.masters(ctx); err != nil {
 			return err
 		}
+	case modeSentinel:
+		master, err := w.s.sentinelMaster(ctx)
+		if err != nil {
+			return err
+		}
+		addrs = []string{master}
 	}
 	nodes := make([]*nodeWatch, 0, len(addrs))
 	defer func() {
@@ -58,8 +69,11 @@ func (w *watcher) watchNodes(ctx context.Context, open openWatch) error {
 	for _, n := range nodes {
 		wg.Go(func() { done <- w.receive(ctx, n) })
 	}
-	if w.s.mode == modeCluster {
+	switch w.s.mode {
+	case modeCluster:
 		wg.Go(func() { done <- w.followTopology(ctx, addrs) })
+	case modeSentinel:
+		wg.Go(func() { done <- w.followSentinels(ctx) })
 	}
 	err := <-done
 	cancel()
@@ -106,4 +120,38 @@ func (s *Store) masters(ctx context.Context) ([]string, error) {
 	}
 	slices.Sort(addrs)
 	return addrs, nil
+}
+
+// followSentinels returns errTopologyChanged when a Sentinel announces
+// that the master moved (+switch-master): the watch's connections may
+// still be on the old master, now a replica. It returns nil when ctx is
+// done; if no Sentinel can be subscribed to, it waits for that, and the
+// health checks notice a reconnect.
+func (w *watcher) followSentinels(ctx context.Context) error {
+	for _, addr := range w.s.sentinelAddrs() {
+		opts := w.s.nodeOptions(addr)
+		opts.Username, opts.Password, opts.DB, opts.Protocol = w.s.cfg.SentinelUsername, w.s.cfg.SentinelPassword, 0, 2
+		sentinel := redis.NewSentinelClient(opts)
+		sub := sentinel.Subscribe(ctx, "+switch-master")
+		if _, err := sub.Receive(ctx); err != nil {
+			sub.Close()
+			sentinel.Close()
+			continue
+		}
+		defer sentinel.Close()
+		defer sub.Close()
+		for {
+			msg, err := sub.ReceiveMessage(ctx)
+			switch {
+			case ctx.Err() != nil:
+				return nil
+			case err != nil:
+				return w.s.classify(err)
+			case strings.HasPrefix(msg.Payload, w.s.cfg.MasterName+" "):
+				return errTopologyChanged
+			}
+		}
+	}
+	<-ctx.Done()
+	return nil
 }

@@ -26,10 +26,13 @@ const invalidateChannel = "__redis__:invalidate"
 type nodeWatch struct {
 	client *redis.Client
 	sub    *redis.PubSub
-	// handle takes one message; healthy checks the connections while idle.
-	handle  func(*redis.Message)
-	healthy func() error
-	closers []func() error
+	// handle takes one message; healthy checks the connections while idle
+	// (a round trip, every healthEvery); replaced, every second, whether
+	// go-redis replaced a connection, without a round trip.
+	handle   func(*redis.Message)
+	healthy  func() error
+	replaced func() bool
+	closers  []func() error
 }
 
 func (n *nodeWatch) close() {
@@ -42,17 +45,11 @@ func (n *nodeWatch) close() {
 // when the node does not offer that way of watching.
 type openWatch func(ctx context.Context, addr string) (*nodeWatch, string, error)
 
-// watchClient is a connection pool of a watch's own on one node (the node
-// at addr, or under Sentinel the current master, followed across
-// failovers). The subscriber blocks as long as nothing changes, so reads
-// have no timeout; RESP2, because go-redis reads RESP3 pushes only while a
-// command waits for its reply, whereas a subscriber blocks on reading.
+// watchClient is a connection pool of a watch's own on the node at addr.
+// The subscriber blocks as long as nothing changes, so reads have no
+// timeout; RESP2, because go-redis reads RESP3 pushes only while a command
+// waits for its reply, whereas a subscriber blocks on reading.
 func (s *Store) watchClient(addr string, poolSize int, onConnect func(context.Context, *redis.Conn) error) *redis.Client {
-	if s.mode == modeSentinel {
-		o := s.failoverOptions()
-		o.Protocol, o.PoolSize, o.ReadTimeout, o.OnConnect = 2, poolSize, -1, onConnect
-		return redis.NewFailoverClient(o)
-	}
 	o := s.nodeOptions(addr)
 	o.Protocol, o.PoolSize, o.ReadTimeout, o.OnConnect = 2, poolSize, -1, onConnect
 	return redis.NewClient(o)
@@ -107,15 +104,12 @@ func (w *watcher) openTracking(ctx context.Context, addr string) (*nodeWatch, st
 			w.keyChanged(ctx, key)
 		}
 	}
-	n.healthy = func() error {
+	n.replaced = func() bool {
 		mu.Lock()
-		replaced := len(ids) > 2 // go-redis replaced a connection: tracking points nowhere now
-		mu.Unlock()
-		if replaced {
-			return errors.New("a watch connection was replaced")
-		}
-		return tracker.Ping(ctx).Err()
+		defer mu.Unlock()
+		return len(ids) > 2 // go-redis replaced a connection: tracking points nowhere now
 	}
+	n.healthy = func() error { return tracker.Ping(ctx).Err() }
 	return n, "server-assisted invalidation (CLIENT TRACKING BCAST)", nil
 }
 
@@ -158,6 +152,7 @@ func (w *watcher) openKeyspace(ctx context.Context, addr string) (*nodeWatch, st
 	}
 	n.handle = func(msg *redis.Message) { w.keyChanged(ctx, keyOf(msg)) }
 	n.healthy = func() error { return nil }
+	n.replaced = func() bool { return false }
 	return n, fmt.Sprintf("keyspace notifications (notify-keyspace-events %q)", f), nil
 }
 
@@ -165,11 +160,16 @@ func (w *watcher) openKeyspace(ctx context.Context, addr string) (*nodeWatch, st
 // fails or ctx is done; while idle it checks the subscriber and the other
 // connections.
 func (w *watcher) receive(ctx context.Context, n *nodeWatch) error {
+	checked := time.Now()
 	for {
-		msg, err := n.sub.ReceiveTimeout(ctx, healthEvery)
+		msg, err := n.sub.ReceiveTimeout(ctx, time.Second)
 		switch {
 		case ctx.Err() != nil:
 			return nil
+		case isTimeout(err) && n.replaced():
+			return errors.New("a watch connection was replaced")
+		case isTimeout(err) && time.Since(checked) < healthEvery:
+			continue
 		case isTimeout(err):
 			if err := n.sub.Ping(ctx); err != nil {
 				return w.s.classify(err)
@@ -177,6 +177,7 @@ func (w *watcher) receive(ctx context.Context, n *nodeWatch) error {
 			if err := n.healthy(); err != nil {
 				return w.s.classify(err)
 			}
+			checked = time.Now()
 			continue
 		case err != nil && strings.Contains(err.Error(), "unsupported pubsub message payload"):
 			// A flush invalidates everything with a null payload, which
