@@ -45,9 +45,11 @@ type options struct {
 	exportSize  int
 	readMax     int
 	watchWindow time.Duration
-	child       string // run as the child process of a read figure
-	childAddr   string
-	childArgs   []string
+	// cluster runs the Redis Cluster figures (cluster.go).
+	cluster   bool
+	child     string // run as the child process of a read figure
+	childAddr string
+	childArgs []string
 }
 
 func main() {
@@ -116,6 +118,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.exportSize, "export-size", 100000, "configs in the export measurement")
 	fs.IntVar(&o.readMax, "read-max", 1000000, "largest backend (1000 or 1000000) of the namespaces/get/memory figures")
 	fs.DurationVar(&o.watchWindow, "watch-window", 30*time.Second, "idle time over which the watch's CPU and traffic are measured (0 skips it)")
+	fs.BoolVar(&o.cluster, "cluster", true, "measure reload and persist on a 3-master Redis Cluster too")
 	fs.StringVar(&o.child, "child", "", "internal: run as the child process of a read figure")
 	fs.StringVar(&o.childAddr, "child-addr", "", "internal: the child's Redis address")
 	if err := fs.Parse(args); err != nil {
