@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/confo/redisstore"
 	"github.com/confo-dev/confo/internal/confotest/redisserver"
 	"github.com/confo-dev/confo/internal/dataset"
 )
@@ -163,7 +164,7 @@ func rawClusterFetch(ctx context.Context, cc *redis.ClusterClient, nodes map[str
 		}
 		for _, cfg := range cfgs {
 			key := ns + "-" + cfg
-			byNode[owner[keySlot(key)]] = append(byNode[owner[keySlot(key)]], key)
+			byNode[owner[redisstore.KeySlot(key)]] = append(byNode[owner[redisstore.KeySlot(key)]], key)
 		}
 	}
 	var mu sync.Mutex
@@ -204,23 +205,6 @@ func fetchOnNode(ctx context.Context, node *redis.Client, keys []string) (int, e
 		}
 	}
 	return read, nil
-}
-
-// keySlot is the hash slot of a key without a hash tag: CRC16 (XMODEM)
-// modulo 16384.
-func keySlot(key string) int {
-	var crc uint16
-	for i := 0; i < len(key); i++ {
-		crc ^= uint16(key[i]) << 8
-		for range 8 {
-			if crc&0x8000 != 0 {
-				crc = crc<<1 ^ 0x1021
-			} else {
-				crc <<= 1
-			}
-		}
-	}
-	return int(crc % 16384)
 }
 
 // fillCluster stores keys with the cluster client's pipelined SETs.

@@ -9,6 +9,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/confo/redisstore"
 	"github.com/confo-dev/confo/internal/confotest"
 	"github.com/confo-dev/confo/internal/confotest/redisserver"
 	"github.com/confo-dev/confo/internal/dataset"
@@ -46,7 +47,7 @@ func TestClusterLoadAndPersistDuringASlotMigration(t *testing.T) {
 	bySlot := map[int][]confo.ConfigRef{}
 	for _, n := range data.Namespaces {
 		for _, cfg := range n.Configs {
-			sl := keySlot(prefix + n.Name + "-" + cfg.Name)
+			sl := redisstore.KeySlot(prefix + n.Name + "-" + cfg.Name)
 			bySlot[sl] = append(bySlot[sl], confo.ConfigRef{Namespace: n.Name, Config: cfg.Name})
 		}
 	}
@@ -97,7 +98,7 @@ func TestClusterLoadAndPersistDuringASlotMigration(t *testing.T) {
 	// one in the slot: keys on both sides of the migration.
 	created := confo.ConfigRef{Namespace: inSlot[0].Namespace}
 	for i := 0; created.Config == ""; i++ {
-		if name := fmt.Sprint("new", i); keySlot(prefix+created.Namespace+"-"+name) == slot {
+		if name := fmt.Sprint("new", i); redisstore.KeySlot(prefix+created.Namespace+"-"+name) == slot {
 			created.Config = name
 		}
 	}
@@ -137,35 +138,4 @@ func configCount(ws *confo.Workspace) int {
 		n += len(ws.Namespace(name).ConfigNames())
 	}
 	return n
-}
-
-// keySlot is the hash slot of key, as Redis Cluster computes it: CRC16
-// (XMODEM) of the key, or of its hash tag, modulo 16384.
-func keySlot(key string) int {
-	if open := indexByte(key, '{'); open >= 0 {
-		if end := indexByte(key[open+1:], '}'); end > 0 {
-			key = key[open+1 : open+1+end]
-		}
-	}
-	var crc uint16
-	for i := 0; i < len(key); i++ {
-		crc ^= uint16(key[i]) << 8
-		for range 8 {
-			if crc&0x8000 != 0 {
-				crc = crc<<1 ^ 0x1021
-			} else {
-				crc <<= 1
-			}
-		}
-	}
-	return int(crc % 16384)
-}
-
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
 }
