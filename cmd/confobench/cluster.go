@@ -108,12 +108,7 @@ func measureClusterReload(ctx context.Context, o options, c *redisserver.Cluster
 			return res, err
 		}
 		tRaw = append(tRaw, d)
-		var load, apply time.Duration
-		d, err = timed(func() error {
-			var err error
-			_, load, apply, _, err = confoReload(ctx, store)
-			return err
-		})
+		d, load, apply, err := timedReload(ctx, store)
 		if err != nil {
 			return res, err
 		}
@@ -242,9 +237,10 @@ func measureClusterPersist(ctx context.Context, o options, c *redisserver.Cluste
 	}
 	defer store.Close()
 	cfgKeys := make([]string, n)
+	names := make([]string, n)
 	original := make([][]byte, n)
 	for i, cfg := range data.Namespaces[0].Configs {
-		cfgKeys[i], original[i] = persistNamespace+"-"+cfg.Name, cfg.Value
+		cfgKeys[i], names[i], original[i] = persistNamespace+"-"+cfg.Name, cfg.Name, cfg.Value
 	}
 	if err := setOnly.Load(ctx, cc).Err(); err != nil {
 		return res, err
@@ -254,27 +250,13 @@ func measureClusterPersist(ctx context.Context, o options, c *redisserver.Cluste
 		if err := fillCluster(ctx, cc, keys); err != nil {
 			return res, err
 		}
-		ws := confo.NewWorkspace(store.Naming())
-		if _, err := confo.Reload(ctx, store, ws, confo.ReloadOptions{Namespace: persistNamespace, Discard: true}); err != nil {
-			return res, fmt.Errorf("confo load: %w", err)
-		}
-		user := confo.StringValue(fmt.Sprintf("svc_run%02d", run+1))
-		for _, cfg := range data.Namespaces[0].Configs {
-			if err := ws.SetField(persistNamespace, cfg.Name, "user", user); err != nil {
-				return res, err
-			}
-		}
-		d, err := timed(func() error {
-			return confo.Persist(ctx, store, ws, confo.Scope{Namespace: persistNamespace}, confo.CommitOptions{})
-		})
+		_, d, written, err := editAndPersist(ctx, store, names, run)
 		if err != nil {
-			return res, fmt.Errorf("confo persist: %w", err)
+			return res, err
 		}
-		written := make([][]byte, n)
 		res.writtenSize = 0
-		for i, cfg := range data.Namespaces[0].Configs {
-			written[i] = ws.Namespace(persistNamespace).Config(cfg.Name).Base().Bytes
-			res.writtenSize += len(written[i])
+		for _, w := range written {
+			res.writtenSize += len(w)
 		}
 		if got, err := cc.Get(ctx, cfgKeys[n-1]).Bytes(); err != nil || !bytes.Equal(got, written[n-1]) {
 			return res, fmt.Errorf("confo persist did not store the edit (GET: %q, %v)", got, err)

@@ -46,6 +46,16 @@ func confoReload(ctx context.Context, store confo.Store) (ws *confo.Workspace, l
 	return ws, load, apply, report.Configs, nil
 }
 
+// timedReload times confoReload, and its two halves.
+func timedReload(ctx context.Context, store confo.Store) (total, load, apply time.Duration, err error) {
+	total, err = timed(func() error {
+		var err error
+		_, load, apply, _, err = confoReload(ctx, store)
+		return err
+	})
+	return total, load, apply, err
+}
+
 func timed(f func() error) (time.Duration, error) {
 	runtime.GC() // garbage of the previous measurement is not this one's cost
 	start := time.Now()
@@ -111,12 +121,7 @@ func measureReload(ctx context.Context, o options, raw *redis.Client, addr strin
 			return res, err
 		}
 		tMGET = append(tMGET, d)
-		var load, apply time.Duration
-		d, err = timed(func() error {
-			var err error
-			_, load, apply, _, err = confoReload(ctx, store)
-			return err
-		})
+		d, load, apply, err := timedReload(ctx, store)
 		if err != nil {
 			return res, err
 		}
@@ -265,39 +270,13 @@ func measurePersist(ctx context.Context, o options, raw *redis.Client, addr stri
 		if err := fill(ctx, raw, keys); err != nil {
 			return res, err
 		}
-		ws := confo.NewWorkspace(store.Naming())
-		if _, err := confo.Reload(ctx, store, ws, confo.ReloadOptions{Namespace: persistNamespace, Discard: true}); err != nil {
-			return res, fmt.Errorf("confo load: %w", err)
-		}
-		user := confo.StringValue(fmt.Sprintf("svc_run%02d", run+1))
-		edit, err := timed(func() error {
-			for _, name := range names {
-				if err := ws.SetField(persistNamespace, name, "user", user); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		edit, d, written, err := editAndPersist(ctx, store, names, run)
 		if err != nil {
-			return res, fmt.Errorf("edit: %w", err)
+			return res, err
 		}
-		d, err := timed(func() error {
-			return confo.Persist(ctx, store, ws, confo.Scope{Namespace: persistNamespace}, confo.CommitOptions{})
-		})
-		if err != nil {
-			return res, fmt.Errorf("confo persist: %w", err)
-		}
-		// The baseline writes exactly what confo wrote.
-		ns := ws.Namespace(persistNamespace)
-		written := make([][]byte, n)
 		res.writtenSize = 0
-		for i, name := range names {
-			c := ns.Config(name)
-			if c == nil || c.Base().State != confo.RawPresent {
-				return res, fmt.Errorf("after persist, config %q holds no written value", name)
-			}
-			written[i] = c.Base().Bytes
-			res.writtenSize += len(written[i])
+		for _, w := range written {
+			res.writtenSize += len(w)
 		}
 		if got, err := raw.Get(ctx, persistNamespace+"-"+names[n-1]).Bytes(); err != nil || string(got) != string(written[n-1]) {
 			return res, fmt.Errorf("confo persist did not store the edit (GET: %q, %v)", got, err)
@@ -388,4 +367,43 @@ func msetOnly(ctx context.Context, raw *redis.Client, names []string, values [][
 		args = append(args, persistNamespace+"-"+name, values[i])
 	}
 	return msetScript.Run(ctx, raw, nil, args...).Err()
+}
+
+// editAndPersist loads the persist namespace into a new workspace, sets a
+// field of each config in names (to a value of this run), and persists the
+// namespace; it returns the time of the edits and of the persist, and the
+// bytes written, which the baselines then write.
+func editAndPersist(ctx context.Context, store confo.Store, names []string, run int) (edit, persist time.Duration, written [][]byte, err error) {
+	ws := confo.NewWorkspace(store.Naming())
+	if _, err := confo.Reload(ctx, store, ws, confo.ReloadOptions{Namespace: persistNamespace, Discard: true}); err != nil {
+		return 0, 0, nil, fmt.Errorf("confo load: %w", err)
+	}
+	user := confo.StringValue(fmt.Sprintf("svc_run%02d", run+1))
+	edit, err = timed(func() error {
+		for _, name := range names {
+			if err := ws.SetField(persistNamespace, name, "user", user); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, nil, fmt.Errorf("edit: %w", err)
+	}
+	persist, err = timed(func() error {
+		return confo.Persist(ctx, store, ws, confo.Scope{Namespace: persistNamespace}, confo.CommitOptions{})
+	})
+	if err != nil {
+		return 0, 0, nil, fmt.Errorf("confo persist: %w", err)
+	}
+	ns := ws.Namespace(persistNamespace)
+	written = make([][]byte, len(names))
+	for i, name := range names {
+		c := ns.Config(name)
+		if c == nil || c.Base().State != confo.RawPresent {
+			return 0, 0, nil, fmt.Errorf("after persist, config %q holds no written value", name)
+		}
+		written[i] = c.Base().Bytes
+	}
+	return edit, persist, written, nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/confo-dev/confo/confo"
+	"github.com/confo-dev/confo/confo/redisstore"
 	"github.com/confo-dev/confo/confo/store"
 	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
@@ -28,7 +29,7 @@ func TestSentinelFailoverNeedsNoRestart(t *testing.T) {
 	defer stopWatch()
 	changes, err := s.Watch(watchCtx, store.WatchOptions{})
 	check(t, err)
-	awaitChange(t, changes, "ready", func(c store.Change) bool { return c.Kind == store.ChangeReady })
+	redisstore.AwaitChange(t, changes, "ready", func(c store.Change) bool { return c.Kind == store.ChangeReady })
 
 	if _, err := g.Failover(ctx); err != nil {
 		t.Fatal(err)
@@ -36,9 +37,9 @@ func TestSentinelFailoverNeedsNoRestart(t *testing.T) {
 	roundTrip(t, s)
 	// The watch moves to the new master and says so (ready: what changed
 	// meanwhile must be read again); changes there are then reported.
-	awaitChange(t, changes, "the watch on the new master", func(c store.Change) bool { return c.Kind == store.ChangeReady })
+	redisstore.AwaitChange(t, changes, "the watch on the new master", func(c store.Change) bool { return c.Kind == store.ChangeReady })
 	roundTrip(t, s)
-	awaitChange(t, changes, "a write on the new master", func(c store.Change) bool { return c.Kind == store.ChangeConfig && c.Config == "cfg" })
+	redisstore.AwaitChange(t, changes, "a write on the new master", func(c store.Change) bool { return c.Kind == store.ChangeConfig && c.Config == "cfg" })
 
 	// The master dies: wait for the replica to hold every write first,
 	// as replication is asynchronous.
@@ -67,9 +68,9 @@ func TestSentinelFailoverNeedsNoRestart(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	awaitChange(t, changes, "the watch on the promoted master", func(c store.Change) bool { return c.Kind == store.ChangeReady })
+	redisstore.AwaitChange(t, changes, "the watch on the promoted master", func(c store.Change) bool { return c.Kind == store.ChangeReady })
 	roundTrip(t, s)
-	awaitChange(t, changes, "a write on the promoted master", func(c store.Change) bool { return c.Kind == store.ChangeConfig && c.Config == "cfg" })
+	redisstore.AwaitChange(t, changes, "a write on the promoted master", func(c store.Change) bool { return c.Kind == store.ChangeConfig && c.Config == "cfg" })
 }
 
 // confoLoaded is confotest.Loaded without failing the test on an error a
@@ -86,24 +87,4 @@ func confoLoaded(t *testing.T, s confo.Store) *confo.Workspace {
 	}
 	t.Fatalf("load %s: %v", s.Address(), err)
 	return nil
-}
-
-// awaitChange waits up to ten seconds for a change that want accepts, and
-// returns it.
-func awaitChange(t *testing.T, ch <-chan store.Change, what string, want func(store.Change) bool) store.Change {
-	t.Helper()
-	deadline := time.After(10 * time.Second)
-	for {
-		select {
-		case c, ok := <-ch:
-			if !ok {
-				t.Fatalf("watch closed while waiting for %s", what)
-			}
-			if want(c) {
-				return c
-			}
-		case <-deadline:
-			t.Fatalf("no %s within 10s", what)
-		}
-	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/confo-dev/confo/confo/redisstore"
 	"github.com/confo-dev/confo/confo/store"
 	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
@@ -40,13 +41,13 @@ func TestClusterWatchSeesEveryMaster(t *testing.T) {
 	s := openPrefixed(t, c.URL(), prefix)
 	changes, err := s.Watch(ctx, store.WatchOptions{})
 	check(t, err)
-	ready := awaitChange(t, changes, "ready", func(c store.Change) bool { return c.Kind == store.ChangeReady })
+	ready := redisstore.AwaitChange(t, changes, "ready", func(c store.Change) bool { return c.Kind == store.ChangeReady })
 	if !strings.Contains(ready.Detail, "CLIENT TRACKING") || !strings.Contains(ready.Detail, "3 masters") {
 		t.Fatalf("watching by %q", ready.Detail)
 	}
 	for m, name := range names {
 		check(t, raw.Set(ctx, prefix+"ns-"+name, `{"on": "`+m.Addr+`"}`, 0).Err())
-		awaitChange(t, changes, "the change of "+name+" on "+m.Addr, isConfig("ns", name))
+		redisstore.AwaitChange(t, changes, "the change of "+name+" on "+m.Addr, isConfig("ns", name))
 	}
 
 	// Move one config's slot to another master, then change it there.
@@ -64,7 +65,7 @@ func TestClusterWatchSeesEveryMaster(t *testing.T) {
 	}
 	check(t, c.MigrateSlot(ctx, slot, from, to))
 	check(t, raw.Set(ctx, prefix+"ns-"+name, `{"moved": true}`, 0).Err())
-	awaitChange(t, changes, "the change after the slot moved", isConfig("ns", name))
+	redisstore.AwaitChange(t, changes, "the change after the slot moved", isConfig("ns", name))
 }
 
 func isConfig(ns, cfg string) func(store.Change) bool {

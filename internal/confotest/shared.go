@@ -57,22 +57,9 @@ const startTimeout = 60 * time.Second
 // under a prefix of its own (FreshPrefix).
 func Cluster(t testing.TB) *redisserver.Cluster {
 	t.Helper()
-	if !shared.active.Load() {
-		return redisserver.NewCluster(t)
-	}
-	bin := redisserver.RequireTool(t, "redis-server")
-	shared.mu.Lock()
-	defer shared.mu.Unlock()
-	if shared.cluster == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-		defer cancel()
-		c, err := redisserver.StartCluster(ctx, redisserver.ClusterOptions{Server: redisserver.ServerOptions{Bin: bin}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		shared.cluster = c
-	}
-	return shared.cluster
+	return sharedTopology(t, &shared.cluster, redisserver.NewCluster, func(ctx context.Context, bin string) (*redisserver.Cluster, error) {
+		return redisserver.StartCluster(ctx, redisserver.ClusterOptions{Server: redisserver.ServerOptions{Bin: bin}})
+	})
 }
 
 // Sentinel returns a master, its replica and three Sentinels for t, as
@@ -80,22 +67,31 @@ func Cluster(t testing.TB) *redisserver.Cluster {
 // redisserver.NewSentinel.
 func Sentinel(t testing.TB) *redisserver.SentinelGroup {
 	t.Helper()
+	return sharedTopology(t, &shared.sentinel, redisserver.NewSentinel, func(ctx context.Context, bin string) (*redisserver.SentinelGroup, error) {
+		return redisserver.StartSentinel(ctx, redisserver.SentinelOptions{Server: redisserver.ServerOptions{Bin: bin}})
+	})
+}
+
+// sharedTopology returns *kept, started once with start, under Main; else
+// a topology of t's own from own.
+func sharedTopology[T any](t testing.TB, kept **T, own func(testing.TB) *T, start func(context.Context, string) (*T, error)) *T {
+	t.Helper()
 	if !shared.active.Load() {
-		return redisserver.NewSentinel(t)
+		return own(t)
 	}
 	bin := redisserver.RequireTool(t, "redis-server")
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
-	if shared.sentinel == nil {
+	if *kept == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 		defer cancel()
-		g, err := redisserver.StartSentinel(ctx, redisserver.SentinelOptions{Server: redisserver.ServerOptions{Bin: bin}})
+		started, err := start(ctx, bin)
 		if err != nil {
 			t.Fatal(err)
 		}
-		shared.sentinel = g
+		*kept = started
 	}
-	return shared.sentinel
+	return *kept
 }
 
 // FreshPrefix is a key prefix no other test of the binary uses.
