@@ -139,3 +139,39 @@ func configCount(ws *confo.Workspace) int {
 	}
 	return n
 }
+
+// Discovery scans every master: keys missing from their lists are found
+// whichever master holds them.
+func TestClusterDiscoveryScansEveryMaster(t *testing.T) {
+	c := confotest.Cluster(t)
+	ctx := context.Background()
+	raw := c.Client()
+	t.Cleanup(func() { raw.Close() })
+	prefix := confotest.FreshPrefix()
+	check(t, raw.Set(ctx, prefix+"confo", `{"namespaces": ["ns"]}`, 0).Err())
+	check(t, raw.Set(ctx, prefix+"ns", `{"configurations": []}`, 0).Err())
+	masters := map[string]bool{}
+	var unlisted []string
+	for i := 0; len(unlisted) < 60; i++ {
+		name := fmt.Sprint("u", i)
+		check(t, raw.Set(ctx, prefix+"ns-"+name, `{}`, 0).Err())
+		m, err := c.MasterFor(ctx, prefix+"ns-"+name)
+		check(t, err)
+		masters[m.Addr] = true
+		unlisted = append(unlisted, name)
+	}
+	if len(masters) != len(c.Masters()) {
+		t.Fatalf("the unlisted keys are on %d masters", len(masters))
+	}
+	s := openPrefixed(t, c.URL(), prefix)
+	snap, err := s.Load(ctx, confo.LoadOptions{Discover: true})
+	check(t, err)
+	if len(snap.Namespaces) != 1 || len(snap.Namespaces[0].Configs) != len(unlisted) {
+		t.Fatalf("discovered %+v, want the %d unlisted configs", snap.Namespaces, len(unlisted))
+	}
+	for _, cfg := range snap.Namespaces[0].Configs {
+		if !cfg.Unlisted || cfg.Raw.State != confo.RawPresent {
+			t.Errorf("%s: %+v", cfg.Name, cfg)
+		}
+	}
+}
