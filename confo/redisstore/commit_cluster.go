@@ -311,17 +311,24 @@ func (c *clusterCommit) deleteConfigs(ctx context.Context) {
 		c.abandon(err)
 		return
 	}
-	var relist []string
+	var relist, deleted []string
 	for n, o := range c.s.runKeyCAS(ctx, ops) {
 		name := c.change.Configs[idx[n]].Name
 		landed := c.record(idx[n], o)
 		switch {
 		case landed:
+			deleted = append(deleted, name)
 		case o.err != nil:
 			c.unlisted = append(c.unlisted, name)
 		default:
 			relist = append(relist, name)
 		}
+	}
+	// A client that found the value this commit deleted (another
+	// client's, which this one saw) may have listed it again meanwhile,
+	// having read the key before the delete: take it out again.
+	if err := c.unlistGone(ctx, deleted); err != nil && c.stop == nil {
+		c.stop = c.s.classify(err)
 	}
 	if len(relist) == 0 {
 		return

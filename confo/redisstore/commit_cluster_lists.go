@@ -59,9 +59,11 @@ func (c *clusterCommit) listAgain(ctx context.Context, names []string, create bo
 	return err
 }
 
-// unlistGone takes out of the list those of names, just added, whose keys
-// are missing now: another client saw the value listed and deleted it
-// between the read of the key and the write of the list.
+// unlistGone takes out of the list those of names whose keys are missing
+// now. After listing names: another client saw a value listed and deleted
+// it between the read of its key and the write of the list. After
+// deleting them: another client read a key before the delete and listed it
+// again.
 func (c *clusterCommit) unlistGone(ctx context.Context, names []string) error {
 	gone, err := c.stored(ctx, names, func(_ string, now store.Raw) bool { return now.State == store.RawMissing })
 	if err != nil || len(gone) == 0 {
