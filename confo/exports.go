@@ -72,6 +72,7 @@ type (
 	KeyCollisionError   = store.KeyCollisionError
 	ContentionError     = store.ContentionError
 	OutcomeUnknownError = store.OutcomeUnknownError
+	PartialCommitError  = store.PartialCommitError
 	ConflictKind        = store.ConflictKind
 )
 
@@ -125,6 +126,7 @@ var (
 	ErrKeyCollision      = store.ErrKeyCollision
 	ErrContention        = store.ErrContention
 	ErrOutcomeUnknown    = store.ErrOutcomeUnknown
+	ErrPartialCommit     = store.ErrPartialCommit
 )
 
 // The stores (packages redisstore and dirstore).

@@ -58,7 +58,7 @@ func seededWithEdit(t *testing.T, b *confotest.Backend, user string) *confo.Conf
 
 // redisOnly skips a test on the directory store, saying why, and returns
 // the Redis client and key prefix.
-func redisOnly(t *testing.T, b *confotest.Backend, why string) (*redis.Client, string) {
+func redisOnly(t *testing.T, b *confotest.Backend, why string) (redis.UniversalClient, string) {
 	t.Helper()
 	client, prefix, ok := b.Redis()
 	if !ok {

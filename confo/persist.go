@@ -35,8 +35,9 @@ type PersistResult struct {
 	// other clients changed in ways that do not merge (their namespaces
 	// were left untouched).
 	Err error
-	// committed holds the changes as last committed, merges included.
-	committed []NamespaceChange
+	// committed holds the changes as last committed, merges included;
+	// partial those of the namespaces a partial commit wrote part of.
+	committed, partial []NamespaceChange
 }
 
 // mergeRounds bounds how often one persist merges and commits again when
@@ -89,10 +90,14 @@ func (p *PersistPlan) Commit(ctx context.Context, s Store) PersistResult {
 	for round := 1; ; round++ {
 		written, err := s.Commit(ctx, pending, p.Options)
 		r.Written = append(r.Written, written...)
+		partials := partialCommits(err)
 		for _, ch := range pending {
 			if slices.Contains(written, ch.Namespace) {
 				r.committed = append(r.committed, ch)
 				r.Merged = append(r.Merged, notes[ch.Namespace]...)
+			}
+			if slices.ContainsFunc(partials, func(pe *PartialCommitError) bool { return pe.Namespace == ch.Namespace }) {
+				r.partial = append(r.partial, ch)
 			}
 		}
 		conflict, isConflict := err.(*ConflictError)
@@ -179,14 +184,20 @@ func (p *PersistPlan) merge(pending []NamespaceChange, conflicts []Conflict) (re
 
 // Settle records a commit's outcome in the workspace: what was written
 // becomes the new stored state (merged configs now hold their fields and
-// ours), and conflicts keep the other client's version for the user to
-// compare. It returns the commit's error.
+// ours, and of a partial commit, what it wrote), and conflicts keep the
+// other client's version for the user to compare. It returns the commit's
+// error.
 func (w *Workspace) Settle(p *PersistPlan, r PersistResult) error {
 	committed := r.committed
 	if committed == nil {
 		committed = p.Changes
 	}
 	w.markPersisted(committed, r.Written, p.ours)
+	for _, pe := range partialCommits(r.Err) {
+		if i := slices.IndexFunc(r.partial, func(ch NamespaceChange) bool { return ch.Namespace == pe.Namespace }); i >= 0 {
+			w.markPartial(r.partial[i], pe, p.ours[pe.Namespace])
+		}
+	}
 	if conflict, ok := errors.AsType[*ConflictError](r.Err); ok {
 		w.MarkConflicts(conflict.Conflicts)
 		w.markNamespaceConflicts(p, conflict.Conflicts)

@@ -115,12 +115,22 @@ func TestSetRacingANamespaceDeleteLeavesNoOrphans(t *testing.T) {
 			})
 			wg.Go(func() {
 				if isRedis && i%2 == 0 {
-					// As a careful redis-cli user would: one transaction.
-					_, err := client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-						p.Del(ctx, prefix+"database", prefix+"database-mysqli", prefix+"database-newcfg")
-						p.Set(ctx, prefix+"confo", `{"namespaces": []}`, 0)
-						return nil
-					})
+					// As a careful redis-cli user would: one transaction,
+					// or on a cluster, where the keys span slots, the
+					// registry first, then the list, then the configs.
+					var err error
+					if b.Name == "redis-cluster" {
+						err = client.Set(ctx, prefix+"confo", `{"namespaces": []}`, 0).Err()
+						for _, k := range []string{"database", "database-mysqli", "database-newcfg"} {
+							err = errors.Join(err, client.Del(ctx, prefix+k).Err())
+						}
+					} else {
+						_, err = client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+							p.Del(ctx, prefix+"database", prefix+"database-mysqli", prefix+"database-newcfg")
+							p.Set(ctx, prefix+"confo", `{"namespaces": []}`, 0)
+							return nil
+						})
+					}
 					if err != nil {
 						t.Errorf("round %d: raw delete: %v", i, err)
 					}

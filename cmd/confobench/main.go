@@ -46,9 +46,11 @@ type options struct {
 	readMax     int
 	watchWindow time.Duration
 	confoBin    string // the confo binary of the read figures; "" builds one
-	child       string // run as the child process of a read figure
-	childAddr   string
-	childArgs   []string
+	// cluster runs the Redis Cluster figures (cluster.go).
+	cluster   bool
+	child     string // run as the child process of a read figure
+	childAddr string
+	childArgs []string
 }
 
 func main() {
@@ -118,6 +120,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.readMax, "read-max", 1000000, "largest backend (1000 or 1000000) of the namespaces/get/memory figures")
 	fs.DurationVar(&o.watchWindow, "watch-window", 30*time.Second, "idle time over which the watch's CPU and traffic are measured (0 skips it)")
 	fs.StringVar(&o.confoBin, "confo", "", "confo `BINARY` whose reads are timed (default: build the module's)")
+	fs.BoolVar(&o.cluster, "cluster", true, "measure reload and persist on a 3-master Redis Cluster too")
 	fs.StringVar(&o.child, "child", "", "internal: run as the child process of a read figure")
 	fs.StringVar(&o.childAddr, "child-addr", "", "internal: the child's Redis address")
 	if err := fs.Parse(args); err != nil {

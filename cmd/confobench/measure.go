@@ -46,6 +46,16 @@ func confoReload(ctx context.Context, store confo.Store) (ws *confo.Workspace, l
 	return ws, load, apply, report.Configs, nil
 }
 
+// timedReload times confoReload, and its two halves.
+func timedReload(ctx context.Context, store confo.Store) (total, load, apply time.Duration, err error) {
+	total, err = timed(func() error {
+		var err error
+		_, load, apply, _, err = confoReload(ctx, store)
+		return err
+	})
+	return total, load, apply, err
+}
+
 func timed(f func() error) (time.Duration, error) {
 	runtime.GC() // garbage of the previous measurement is not this one's cost
 	start := time.Now()
@@ -111,12 +121,7 @@ func measureReload(ctx context.Context, o options, raw *redis.Client, addr strin
 			return res, err
 		}
 		tMGET = append(tMGET, d)
-		var load, apply time.Duration
-		d, err = timed(func() error {
-			var err error
-			_, load, apply, _, err = confoReload(ctx, store)
-			return err
-		})
+		d, load, apply, err := timedReload(ctx, store)
 		if err != nil {
 			return res, err
 		}
@@ -225,6 +230,7 @@ type persistResult struct {
 	runs        int
 	confo, raw  time.Duration
 	readWrite   time.Duration // raw MGET + compare + MULTI/SET: a check's floor
+	scriptFloor time.Duration // one script that only MSETs the same bytes: any script's floor
 	edit        time.Duration
 	writtenSize int
 }
@@ -252,7 +258,7 @@ func measurePersist(ctx context.Context, o options, raw *redis.Client, addr stri
 		names[i] = c.Name
 	}
 
-	var tConfo, tRaw, tRW, tEdit []time.Duration
+	var tConfo, tRaw, tRW, tEdit, tFloor []time.Duration
 	original := make(map[string][]byte, n)
 	for _, c := range data.Namespaces[0].Configs {
 		original[persistNamespace+"-"+c.Name] = c.Value
@@ -264,39 +270,13 @@ func measurePersist(ctx context.Context, o options, raw *redis.Client, addr stri
 		if err := fill(ctx, raw, keys); err != nil {
 			return res, err
 		}
-		ws := confo.NewWorkspace(store.Naming())
-		if _, err := confo.Reload(ctx, store, ws, confo.ReloadOptions{Namespace: persistNamespace, Discard: true}); err != nil {
-			return res, fmt.Errorf("confo load: %w", err)
-		}
-		user := confo.StringValue(fmt.Sprintf("svc_run%02d", run+1))
-		edit, err := timed(func() error {
-			for _, name := range names {
-				if err := ws.SetField(persistNamespace, name, "user", user); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		edit, d, written, err := editAndPersist(ctx, store, names, run)
 		if err != nil {
-			return res, fmt.Errorf("edit: %w", err)
+			return res, err
 		}
-		d, err := timed(func() error {
-			return confo.Persist(ctx, store, ws, confo.Scope{Namespace: persistNamespace}, confo.CommitOptions{})
-		})
-		if err != nil {
-			return res, fmt.Errorf("confo persist: %w", err)
-		}
-		// The baseline writes exactly what confo wrote.
-		ns := ws.Namespace(persistNamespace)
-		written := make([][]byte, n)
 		res.writtenSize = 0
-		for i, name := range names {
-			c := ns.Config(name)
-			if c == nil || c.Base().State != confo.RawPresent {
-				return res, fmt.Errorf("after persist, config %q holds no written value", name)
-			}
-			written[i] = c.Base().Bytes
-			res.writtenSize += len(written[i])
+		for _, w := range written {
+			res.writtenSize += len(w)
 		}
 		if got, err := raw.Get(ctx, persistNamespace+"-"+names[n-1]).Bytes(); err != nil || string(got) != string(written[n-1]) {
 			return res, fmt.Errorf("confo persist did not store the edit (GET: %q, %v)", got, err)
@@ -355,14 +335,75 @@ func measurePersist(ctx context.Context, o options, raw *redis.Client, addr stri
 		if err != nil {
 			return res, fmt.Errorf("raw read-then-write: %w", err)
 		}
+		if err := fill(ctx, raw, keys); err != nil {
+			return res, err
+		}
+		floor, err := timed(func() error { return msetOnly(ctx, raw, names, written) })
+		if err != nil {
+			return res, fmt.Errorf("MSET-only script: %w", err)
+		}
 		if run < 0 {
 			continue
 		}
 		tConfo, tRaw, tRW, tEdit = append(tConfo, d), append(tRaw, r), append(tRW, rw), append(tEdit, edit)
+		tFloor = append(tFloor, floor)
 		logf(o, "persist %d run %d: confo %v, raw %v, raw read+write %v, edit %v", n, run+1, d, r, rw, edit)
 	}
 	res.confo, res.raw, res.readWrite, res.edit = median(tConfo), median(tRaw), median(tRW), median(tEdit)
+	res.scriptFloor = median(tFloor)
 	progress("persist %s changed configs: confo %s, raw MULTI/SET %s, raw MGET+compare+MULTI/SET %s (edits before it: %s)",
 		sizeLabel(n), fmtDur(res.confo), fmtDur(res.raw), fmtDur(res.readWrite), fmtDur(res.edit))
 	return res, nil
+}
+
+// msetScript is the least a one-script commit does: take every key and
+// value as arguments and MSET them, checking nothing.
+var msetScript = redis.NewScript(`for i = 1, #ARGV, 2000 do redis.call('MSET', unpack(ARGV, i, math.min(i + 1999, #ARGV))) end return 1`)
+
+// msetOnly writes the configs with msetScript.
+func msetOnly(ctx context.Context, raw *redis.Client, names []string, values [][]byte) error {
+	args := make([]any, 0, 2*len(names))
+	for i, name := range names {
+		args = append(args, persistNamespace+"-"+name, values[i])
+	}
+	return msetScript.Run(ctx, raw, nil, args...).Err()
+}
+
+// editAndPersist loads the persist namespace into a new workspace, sets a
+// field of each config in names (to a value of this run), and persists the
+// namespace; it returns the time of the edits and of the persist, and the
+// bytes written, which the baselines then write.
+func editAndPersist(ctx context.Context, store confo.Store, names []string, run int) (edit, persist time.Duration, written [][]byte, err error) {
+	ws := confo.NewWorkspace(store.Naming())
+	if _, err := confo.Reload(ctx, store, ws, confo.ReloadOptions{Namespace: persistNamespace, Discard: true}); err != nil {
+		return 0, 0, nil, fmt.Errorf("confo load: %w", err)
+	}
+	user := confo.StringValue(fmt.Sprintf("svc_run%02d", run+1))
+	edit, err = timed(func() error {
+		for _, name := range names {
+			if err := ws.SetField(persistNamespace, name, "user", user); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, nil, fmt.Errorf("edit: %w", err)
+	}
+	persist, err = timed(func() error {
+		return confo.Persist(ctx, store, ws, confo.Scope{Namespace: persistNamespace}, confo.CommitOptions{})
+	})
+	if err != nil {
+		return 0, 0, nil, fmt.Errorf("confo persist: %w", err)
+	}
+	ns := ws.Namespace(persistNamespace)
+	written = make([][]byte, len(names))
+	for i, name := range names {
+		c := ns.Config(name)
+		if c == nil || c.Base().State != confo.RawPresent {
+			return 0, 0, nil, fmt.Errorf("after persist, config %q holds no written value", name)
+		}
+		written[i] = c.Base().Bytes
+	}
+	return edit, persist, written, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/confo-dev/confo/confo/store"
 	"github.com/redis/go-redis/v9"
@@ -27,17 +28,69 @@ import (
 //   - no key is written that another registered namespace's list or listed
 //     config also uses.
 
-// Commit implements Store: each namespace in one atomic step.
+// Commit implements Store: on one server (or Sentinel's master) each
+// namespace in one atomic step; on a cluster each namespace key by key
+// (commit_cluster.go), unless the prefix holds a hash tag, which keeps
+// the whole tree in one slot, where the single-server step works.
 func (s *Store) Commit(ctx context.Context, changes []store.NamespaceChange, opts store.CommitOptions) ([]string, error) {
 	if s.cfg.ReadOnly {
-		return nil, fmt.Errorf("redis %s: %w", s.cfg, store.ErrReadOnly)
+		return nil, fmt.Errorf("redis %s: %w", s.Address(), store.ErrReadOnly)
 	}
 	return store.CommitEach(ctx, changes, func(change store.NamespaceChange) ([]store.Conflict, error) {
-		if len(change.Configs) <= watchLimit {
-			return s.commitWatched(ctx, change, opts)
+		conflicts, err := s.commitOne(ctx, change, opts)
+		if s.mode == modeSentinel && isReadOnlyReply(err) {
+			// The master a failover demoted refused the first write, so
+			// nothing was written: the failover client is moving to the
+			// new master; try once more when it has.
+			if err := pause(ctx, failoverPause); err != nil {
+				return nil, err
+			}
+			conflicts, err = s.commitOne(ctx, change, opts)
 		}
-		return s.commitScripted(ctx, change, opts)
+		if err != nil {
+			err = s.classify(err)
+		}
+		return conflicts, err
 	})
+}
+
+// failoverPause is how long a commit refused by a demoted master waits
+// before trying again.
+const failoverPause = 500 * time.Millisecond
+
+func (s *Store) commitOne(ctx context.Context, change store.NamespaceChange, opts store.CommitOptions) ([]store.Conflict, error) {
+	switch {
+	case s.mode == modeCluster && !hashTagged(s.cfg.Prefix):
+		return s.commitCluster(ctx, change, opts)
+	case len(change.Configs) <= watchLimit:
+		return s.commitWatched(ctx, change, opts)
+	}
+	return s.commitScripted(ctx, change, opts)
+}
+
+// hashTagged reports whether every key under prefix hashes to one cluster
+// slot: the prefix holds a hash tag, a "{" followed by at least one
+// character and a "}", which Redis then hashes instead of the whole key.
+func hashTagged(prefix string) bool {
+	open := strings.IndexByte(prefix, '{')
+	return open >= 0 && strings.IndexByte(prefix[open+1:], '}') > 0
+}
+
+// isReadOnlyReply reports a replica's refusal of a write.
+func isReadOnlyReply(err error) bool {
+	return isServerError(err) && strings.Contains(err.Error(), "READONLY")
+}
+
+// pause waits d, or until ctx is done.
+func pause(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // current is what the keys a namespace commit depends on hold now.

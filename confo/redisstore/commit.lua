@@ -12,8 +12,8 @@
 --   The check: 'p' present with these bytes, 'm' missing, 'u' of this
 --   other Redis type, '*' none. The write: 's' set, 'd' delete, '-' none.
 -- Then per key of those groups: its expected bytes (or type), its new value.
--- Then the p expected values; then key, value pairs of the p and the m
--- configs, so that MSET can take them as they are.
+-- Then the p expected values; then the new values of the p and the m
+-- configs.
 --
 -- It answers {'ok'} when it wrote; {'retry'} when a guarded key changed
 -- since the caller read it (nothing is written; the caller reads again);
@@ -134,10 +134,17 @@ local function write(from, to)
 end
 
 write(g + 1, g + o)
-local pairs0 = base + p
+local values = base + p -- ARGV[values + j]: new value of bulk config j
+local keys0 = g + o      -- KEYS[keys0 + j]: its key
 for first = 1, p + m, chunk do
   local last = math.min(first + chunk - 1, p + m)
-  redis.call('MSET', unpack(ARGV, pairs0 + 2 * first - 1, pairs0 + 2 * last))
+  local kv, n = {}, 0
+  for j = first, last do
+    kv[n + 1] = KEYS[keys0 + j]
+    kv[n + 2] = ARGV[values + j]
+    n = n + 2
+  end
+  redis.call('MSET', unpack(kv, 1, n))
 end
 write(1, g)
 return {'ok'}

@@ -78,15 +78,7 @@ func (s *Store) commitScripted(ctx context.Context, change store.NamespaceChange
 // backoff waits a little, longer after each attempt and at random, so that
 // clients retrying together spread out.
 func backoff(ctx context.Context, attempt int) error {
-	d := time.Duration(rand.Int64N(int64(attempt)*int64(2*time.Millisecond))) + time.Millisecond
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return pause(ctx, time.Duration(rand.Int64N(int64(attempt)*int64(2*time.Millisecond)))+time.Millisecond)
 }
 
 // casCall is one call of the script: its keys and arguments (see
@@ -120,7 +112,7 @@ func (s *Store) scriptArgs(change store.NamespaceChange, cur *current, w nsWrite
 	n := guarded + len(change.Configs)
 	call := casCall{keys: make([]string, 0, n), configAt: make([]int, 0, n)}
 	ops := make([]byte, 0, 2*(guarded+len(generic)))
-	args := make([]any, 5, 5+2*(guarded+len(generic))+len(present)+2*(len(present)+len(missing)))
+	args := make([]any, 5, 5+2*(guarded+len(generic))+len(present)+len(present)+len(missing))
 	add := func(key string, config int, expect store.Raw, check bool, write []byte, del bool) {
 		call.keys, call.configAt = append(call.keys, key), append(call.configAt, config)
 		switch {
@@ -160,17 +152,15 @@ func (s *Store) scriptArgs(change store.NamespaceChange, cur *current, w nsWrite
 		add(s.configKey(change.Namespace, c.Name), i, c.Expect, !opts.Overwrite, c.Write, c.Write == nil)
 	}
 	bulk := append(present, missing...)
-	keys := make([]string, len(bulk))
-	for j, i := range bulk {
-		keys[j] = s.configKey(change.Namespace, change.Configs[i].Name)
-		call.keys = append(call.keys, keys[j])
+	for _, i := range bulk {
+		call.keys = append(call.keys, s.configKey(change.Namespace, change.Configs[i].Name))
 		call.configAt = append(call.configAt, i)
 	}
 	for _, i := range present {
 		args = append(args, change.Configs[i].Expect.Bytes)
 	}
-	for j, i := range bulk {
-		args = append(args, keys[j], change.Configs[i].Write)
+	for _, i := range bulk {
+		args = append(args, change.Configs[i].Write)
 	}
 	call.writes = call.writes || len(bulk) > 0
 	args[0], args[1], args[2], args[3], args[4] = guarded, len(generic), len(present), len(missing), ops

@@ -25,6 +25,10 @@ func (s *Store) commitWatched(ctx context.Context, change store.NamespaceChange,
 	for _, c := range change.Configs {
 		keys = append(keys, s.configKey(change.Namespace, c.Name))
 	}
+	var route []string
+	if s.mode == modeCluster {
+		route = keys[:1] // the cluster client picks the node by a key; all share one slot
+	}
 	for attempt := 1; attempt <= commitAttempts; attempt++ {
 		if attempt > 1 {
 			if err := backoff(ctx, attempt); err != nil {
@@ -75,7 +79,7 @@ func (s *Store) commitWatched(ctx context.Context, change store.NamespaceChange,
 				return nil
 			}
 			sent = true
-			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+			cmds, err := tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 				// The first command keeps go-redis from sending the
 				// transaction again after a lost reply: on a new
 				// connection nothing is watched any more.
@@ -99,8 +103,8 @@ func (s *Store) commitWatched(ctx context.Context, change store.NamespaceChange,
 				}
 				return nil
 			})
-			return err
-		})
+			return queuedCause(cmds, err)
+		}, route...)
 		switch {
 		case errors.Is(err, redis.TxFailedErr):
 			continue
@@ -133,4 +137,19 @@ func (s *Store) watchAndRead(ctx context.Context, tx *redis.Tx, keys []string) (
 		return nil, err
 	}
 	return rawsOf(ctx, tx, keys, gets)
+}
+
+// queuedCause is the error of a refused transaction worth reporting: for
+// EXECABORT, the reason the server refused a queued command (a replica's
+// READONLY, say), which says what happened.
+func queuedCause(cmds []redis.Cmder, err error) error {
+	if err == nil || !redis.HasErrorPrefix(err, "EXECABORT") {
+		return err
+	}
+	for _, cmd := range cmds {
+		if e := cmd.Err(); e != nil && !redis.HasErrorPrefix(e, "EXECABORT") {
+			return e
+		}
+	}
+	return err
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/confo-dev/confo/confo/store"
 )
@@ -30,12 +33,7 @@ func (s *Store) discover(ctx context.Context, registry []string, snap *store.Sna
 		}
 	}
 	adopted := map[string]int{}
-	var cursor uint64
-	for {
-		keys, next, err := s.client.Scan(ctx, cursor, escapeGlob(s.cfg.Prefix)+"*", 1000).Result()
-		if err != nil {
-			return fmt.Errorf("discover keys in redis %s: %w", s.cfg, s.classify(err))
-		}
+	err := s.scanKeys(ctx, escapeGlob(s.cfg.Prefix)+"*", func(keys []string) {
 		for _, full := range keys {
 			key, ok := strings.CutPrefix(full, s.cfg.Prefix)
 			if !ok || key == store.RegistryName || registered[key] || listed[key] {
@@ -50,10 +48,9 @@ func (s *Store) discover(ctx context.Context, registry []string, snap *store.Sna
 			target.Configs = append(target.Configs, store.ConfigSnapshot{Name: cfg, Unlisted: true})
 			adopted[ns]++
 		}
-		if next == 0 {
-			break
-		}
-		cursor = next
+	})
+	if err != nil {
+		return fmt.Errorf("discover keys in redis %s: %w", s.Address(), s.classify(err))
 	}
 	for _, ns := range registry {
 		if n := adopted[ns]; n > 0 {
@@ -61,4 +58,33 @@ func (s *Store) discover(ctx context.Context, registry []string, snap *store.Sna
 		}
 	}
 	return nil
+}
+
+// scanKeys hands found, one batch at a time and never two at once, the
+// keys matching pattern: on a cluster those of every master (replicas hold
+// copies). A key whose slot migrates meanwhile may come twice.
+func (s *Store) scanKeys(ctx context.Context, pattern string, found func([]string)) error {
+	scan := func(ctx context.Context, c redis.Cmdable, found func([]string)) error {
+		iter := c.Scan(ctx, 0, pattern, 1000).Iterator()
+		var batch []string
+		for iter.Next(ctx) {
+			if batch = append(batch, iter.Val()); len(batch) == 1000 {
+				found(batch)
+				batch = nil
+			}
+		}
+		found(batch)
+		return iter.Err()
+	}
+	if s.mode != modeCluster {
+		return scan(ctx, s.client, found)
+	}
+	var mu sync.Mutex
+	return s.cluster.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		return scan(ctx, node, func(keys []string) {
+			mu.Lock()
+			defer mu.Unlock()
+			found(keys)
+		})
+	})
 }

@@ -58,6 +58,10 @@ func notAString(typ string) string {
 	return "a Redis " + typ + ", not a string"
 }
 
+// isMissingOrWrongType reports the answers to a GET that only concern
+// its key: missing (redis.Nil) or not a string.
+func isMissingOrWrongType(err error) bool { return errors.Is(err, redis.Nil) || isWrongType(err) }
+
 // isWrongType reports the server's answer to a GET of a key that is not a
 // string. Other server errors (NOPERM, OOM) are failures, not bad data.
 func isWrongType(err error) bool {
@@ -69,7 +73,7 @@ func isWrongType(err error) bool {
 // WRONGTYPE only concern single keys, which the caller inspects one by one.
 func pipelineError(cmds []redis.Cmder) error {
 	for _, cmd := range cmds {
-		if err := cmd.Err(); err != nil && !errors.Is(err, redis.Nil) && !isWrongType(err) {
+		if err := cmd.Err(); err != nil && !isMissingOrWrongType(err) {
 			return err
 		}
 	}

@@ -13,8 +13,10 @@ import (
 
 // Load implements Store in a handful of round trips whatever the size: the
 // registry, the lists (one pipeline), discovery SCANs when asked, then the
-// configs by pipelined MGET in rounds of loadBatch×loadRound keys. A
-// registry-only or targeted load is one round trip.
+// configs by pipelined MGET (GET per master on a cluster, load_cluster.go)
+// in rounds of loadBatch×loadRound keys. A registry-only or targeted load is one round
+// trip. Every read goes to a master: the failover client talks to the
+// master only, and the cluster client never routes reads to replicas.
 func (s *Store) Load(ctx context.Context, opts store.LoadOptions) (*store.Snapshot, error) {
 	switch {
 	case opts.RegistryOnly:
@@ -107,6 +109,9 @@ const (
 	loadBatch = 500
 	loadRound = 20
 	loadAhead = 1
+	// clusterAhead is loadAhead on a cluster: a round waits for its
+	// slowest master, so more rounds in flight keep every master busy.
+	clusterAhead = 3
 )
 
 // configSlot places one key of a load: namespace and config index.
@@ -136,6 +141,14 @@ func (s *Store) loadConfigs(ctx context.Context, snap *store.Snapshot, progress 
 		}
 	}
 	report(0)
+	fetch := s.fetchRound
+	if s.mode == modeCluster && len(keys) > 0 {
+		r, err := s.route(ctx)
+		if err != nil {
+			return fmt.Errorf("reload from redis %s: %w", s.Address(), s.classify(err))
+		}
+		fetch = func(ctx context.Context, keys []string) ([]any, error) { return s.fetchRoundCluster(ctx, r, keys) }
+	}
 	const round = loadBatch * loadRound
 	type fetched struct {
 		start, end int
@@ -151,7 +164,11 @@ func (s *Store) loadConfigs(ctx context.Context, snap *store.Snapshot, progress 
 	for start := 0; start < len(keys); start += round {
 		rounds = append(rounds, make(chan fetched, 1))
 	}
-	ahead := make(chan struct{}, loadAhead)
+	inFlight := loadAhead
+	if s.mode == modeCluster {
+		inFlight = clusterAhead
+	}
+	ahead := make(chan struct{}, inFlight)
 	go func() {
 		for r, out := range rounds {
 			select {
@@ -162,7 +179,7 @@ func (s *Store) loadConfigs(ctx context.Context, snap *store.Snapshot, progress 
 			start := r * round
 			end := min(start+round, len(keys))
 			go func() {
-				vals, err := s.fetchRound(ctx, keys[start:end])
+				vals, err := fetch(ctx, keys[start:end])
 				out <- fetched{start, end, vals, err}
 			}()
 		}
@@ -218,7 +235,8 @@ func (s *Store) loadConfigs(ctx context.Context, snap *store.Snapshot, progress 
 	return ctx.Err()
 }
 
-// fetchRound reads keys by pipelined MGETs of loadBatch keys, in one round trip.
+// fetchRound reads keys by pipelined MGETs of loadBatch keys, in one round
+// trip.
 func (s *Store) fetchRound(ctx context.Context, keys []string) ([]any, error) {
 	pipe := s.client.Pipeline()
 	cmds := make([]*redis.SliceCmd, 0, (len(keys)+loadBatch-1)/loadBatch)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -26,17 +27,17 @@ func TestParseRedisURL(t *testing.T) {
 		url  string
 		want Config
 	}{
-		{"redis://h:1/2", Config{Addr: "h:1", DB: 2, TLSServerName: "h"}},
-		{"redis://h", Config{Addr: "h:6379", TLSServerName: "h"}},
-		{"redis://", Config{Addr: "localhost:6379", TLSServerName: "localhost"}},
-		{"rediss://h:6380", Config{Addr: "h:6380", TLS: true, TLSServerName: "h"}},
-		{"redis://ops:pw@h:6380/0?prefix=app:", Config{Addr: "h:6380", Username: "ops", Password: "pw", TLSServerName: "h", Prefix: "app:"}},
-		{"redis://:p%40ss@127.0.0.1:7000", Config{Addr: "127.0.0.1:7000", Password: "p@ss", TLSServerName: "127.0.0.1"}},
-		{"redis://[::1]:7000/15", Config{Addr: "[::1]:7000", DB: 15, TLSServerName: "::1"}},
-		{"redis://h?prefix=a%2A%5Bb%5D", Config{Addr: "h:6379", TLSServerName: "h", Prefix: "a*[b]"}},
+		{"redis://h:1/2", Config{Addr: "h:1", DB: 2}},
+		{"redis://h", Config{Addr: "h:6379"}},
+		{"redis://", Config{Addr: "localhost:6379"}},
+		{"rediss://h:6380", Config{Addr: "h:6380", TLS: true}},
+		{"redis://ops:pw@h:6380/0?prefix=app:", Config{Addr: "h:6380", Username: "ops", Password: "pw", Prefix: "app:"}},
+		{"redis://:p%40ss@127.0.0.1:7000", Config{Addr: "127.0.0.1:7000", Password: "p@ss"}},
+		{"redis://[::1]:7000/15", Config{Addr: "[::1]:7000", DB: 15}},
+		{"redis://h?prefix=a%2A%5Bb%5D", Config{Addr: "h:6379", Prefix: "a*[b]"}},
 	} {
 		got, err := ParseURL(tc.url)
-		if err != nil || got != tc.want {
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: got %+v, %v; want %+v", tc.url, got, err, tc.want)
 		}
 	}
@@ -64,9 +65,9 @@ func TestParseRedisURL(t *testing.T) {
 }
 
 func TestRedisConfigFromCredentials(t *testing.T) {
-	local := Config{Addr: "localhost:6379", TLSServerName: "localhost"}
+	local := Config{Addr: "localhost:6379"}
 	port := func(p string) Config {
-		return Config{Addr: "localhost:" + p, TLSServerName: "localhost"}
+		return Config{Addr: "localhost:" + p}
 	}
 	for _, tc := range []struct {
 		name  string
@@ -79,17 +80,17 @@ func TestRedisConfigFromCredentials(t *testing.T) {
 		{"port int32", map[string]any{"redis_port": int32(7000)}, port("7000")},
 		{"port uint16", map[string]any{"redis_port": uint16(7000)}, port("7000")},
 		{"port float64 (from JSON)", map[string]any{"redis_port": float64(7001)}, port("7001")},
-		{"IPv6 host", map[string]any{"redis_host": "::1"}, Config{Addr: "[::1]:6379", TLSServerName: "::1"}},
+		{"IPv6 host", map[string]any{"redis_host": "::1"}, Config{Addr: "[::1]:6379"}},
 		{"everything", map[string]any{
 			"redis_host": "h", "redis_port": 1, "redis_password": "pw", "redis_user": "ops",
 			"redis_db": "2", "redis_tls": "1", "redis_prefix": "app:", "read_only": true,
-		}, Config{Addr: "h:1", Username: "ops", Password: "pw", DB: 2, TLS: true, TLSServerName: "h", Prefix: "app:", ReadOnly: true}},
-		{"db number, tls bool", map[string]any{"redis_db": 3, "redis_tls": true}, Config{Addr: "localhost:6379", DB: 3, TLS: true, TLSServerName: "localhost"}},
+		}, Config{Addr: "h:1", Username: "ops", Password: "pw", DB: 2, TLS: true, Prefix: "app:", ReadOnly: true}},
+		{"db number, tls bool", map[string]any{"redis_db": 3, "redis_tls": true}, Config{Addr: "localhost:6379", DB: 3, TLS: true}},
 		{"url", map[string]any{"redis_url": "rediss://h:1/2", "redis_prefix": "p:", "read_only": "true"},
-			Config{Addr: "h:1", DB: 2, TLS: true, TLSServerName: "h", Prefix: "p:", ReadOnly: true}},
+			Config{Addr: "h:1", DB: 2, TLS: true, Prefix: "p:", ReadOnly: true}},
 	} {
 		got, err := ConfigFromCredentials(tc.creds)
-		if err != nil || got != tc.want {
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: got %+v, %v; want %+v", tc.name, got, err, tc.want)
 		}
 	}

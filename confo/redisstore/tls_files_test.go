@@ -69,6 +69,7 @@ func (ca *testCA) issue(t *testing.T, serial int64, usage x509.ExtKeyUsage) (cer
 		SerialNumber: big.NewInt(serial),
 		Subject:      pkix.Name{CommonName: "confo test"},
 		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		DNSNames:     []string{"redis.test"},
 		NotBefore:    time.Now().Add(-time.Hour),
 		NotAfter:     time.Now().Add(time.Hour),
 		KeyUsage:     x509.KeyUsageDigitalSignature,

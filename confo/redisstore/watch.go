@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -20,7 +21,10 @@ import (
 //   - keyspace notifications, when the server already has them enabled
 //     (read with CONFIG GET, never set);
 //   - polling (see poll.go), when neither is available (old servers,
-//     restricted users, miniredis).
+//     restricted users, miniredis); not on a cluster, where one script
+//     cannot read keys of every slot.
+//
+// On a cluster it watches every master (watch_cluster.go).
 //
 // When a connection fails it says so with a ChangeError, tries again with
 // a backoff, and reports ChangeReady once watching again.
@@ -60,6 +64,9 @@ func (w *watcher) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
+		if errors.Is(err, errTopologyChanged) {
+			continue // watch the new masters at once; ChangeReady asks for a re-read
+		}
 		w.q.Push(store.Change{Kind: store.ChangeError, Err: err})
 		if time.Since(began) > maxBackoff {
 			backoff = time.Second // it worked for a while: this is a new failure
@@ -79,13 +86,18 @@ func (w *watcher) watchOnce(ctx context.Context) error {
 	if err := w.reloadRegistry(ctx); err != nil {
 		return err
 	}
-	err := w.track(ctx)
+	err := w.watchNodes(ctx, w.openTracking)
 	if !errors.Is(err, errUnsupported) {
 		return err
 	}
-	err = w.keyspace(ctx)
-	if !errors.Is(err, errUnsupported) {
+	err = w.watchNodes(ctx, w.openKeyspace)
+	switch {
+	case !errors.Is(err, errUnsupported):
 		return err
+	case w.s.mode == modeCluster:
+		// Polling runs one script over keys of every slot, which a
+		// cluster refuses.
+		return fmt.Errorf("this cluster offers this user neither CLIENT TRACKING nor keyspace notifications (%v); reload to see other clients' changes", err)
 	}
 	return w.poll(ctx)
 }

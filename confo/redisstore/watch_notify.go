@@ -22,86 +22,114 @@ const healthEvery = 15 * time.Second
 // RESP2 clients that redirect them.
 const invalidateChannel = "__redis__:invalidate"
 
-// track watches with server-assisted invalidation in broadcast mode: a
-// subscriber connection receives the invalidations, a second connection
-// turns tracking on and redirects them to the first. RESP2 is used on
-// purpose: go-redis reads RESP3 pushes only while a command waits for its
-// reply, whereas a subscriber blocks on reading.
-func (w *watcher) track(ctx context.Context) error {
-	opts, err := w.s.cfg.options()
-	if err != nil {
-		return err
+// nodeWatch is one server's subscription to what changes on it.
+type nodeWatch struct {
+	client *redis.Client
+	sub    *redis.PubSub
+	// handle takes one message; healthy checks the connections while idle
+	// (a round trip, every healthEvery); replaced, every second, whether
+	// go-redis replaced a connection, without a round trip.
+	handle   func(*redis.Message)
+	healthy  func() error
+	replaced func() bool
+	closers  []func() error
+}
+
+func (n *nodeWatch) close() {
+	for i := len(n.closers) - 1; i >= 0; i-- {
+		n.closers[i]()
 	}
-	opts.Protocol = 2
-	opts.PoolSize = 2
-	opts.ReadTimeout = -1 // the subscriber blocks as long as nothing changes
+}
+
+// openWatch opens one node's subscription: it fails with errUnsupported
+// when the node does not offer that way of watching.
+type openWatch func(ctx context.Context, addr string) (*nodeWatch, string, error)
+
+// watchClient is a connection pool of a watch's own on the node at addr.
+// The subscriber blocks as long as nothing changes, so reads have no
+// timeout; RESP2, because go-redis reads RESP3 pushes only while a command
+// waits for its reply, whereas a subscriber blocks on reading.
+func (s *Store) watchClient(addr string, poolSize int, onConnect func(context.Context, *redis.Conn) error) *redis.Client {
+	o := s.nodeOptions(addr)
+	o.Protocol, o.PoolSize, o.ReadTimeout, o.OnConnect = 2, poolSize, -1, onConnect
+	return redis.NewClient(o)
+}
+
+// openTracking subscribes to server-assisted invalidation in broadcast mode
+// (CLIENT TRACKING ... BCAST PREFIX, Redis 6+): a subscriber connection
+// receives the invalidations, a second connection turns tracking on and
+// redirects them to the first.
+func (w *watcher) openTracking(ctx context.Context, addr string) (*nodeWatch, string, error) {
 	var mu sync.Mutex
 	var ids []int64
 	var idErr error
-	opts.OnConnect = func(ctx context.Context, cn *redis.Conn) error {
+	client := w.s.watchClient(addr, 2, func(ctx context.Context, cn *redis.Conn) error {
 		id, err := cn.ClientID(ctx).Result()
 		mu.Lock()
 		defer mu.Unlock()
 		ids, idErr = append(ids, id), err
 		return nil
-	}
-	client := redis.NewClient(opts)
-	defer client.Close()
-	sub := client.Subscribe(ctx, invalidateChannel)
-	defer sub.Close()
-	if _, err := sub.Receive(ctx); err != nil {
-		return w.s.classify(err)
+	})
+	n := &nodeWatch{client: client, closers: []func() error{client.Close}}
+	n.sub = client.Subscribe(ctx, invalidateChannel)
+	n.closers = append(n.closers, n.sub.Close)
+	if _, err := n.sub.Receive(ctx); err != nil {
+		n.close()
+		return nil, "", w.s.classify(err)
 	}
 	mu.Lock()
 	if idErr != nil || len(ids) != 1 {
 		mu.Unlock()
-		return fmt.Errorf("CLIENT ID: %v: %w", idErr, errUnsupported)
+		n.close()
+		return nil, "", fmt.Errorf("CLIENT ID: %v: %w", idErr, errUnsupported)
 	}
 	subID := ids[0]
 	mu.Unlock()
 	tracker := client.Conn()
-	defer tracker.Close()
-	err = tracker.Do(ctx, "CLIENT", "TRACKING", "on", "REDIRECT", subID, "BCAST", "PREFIX", w.s.cfg.Prefix).Err()
+	n.closers = append(n.closers, tracker.Close)
+	err := tracker.Do(ctx, "CLIENT", "TRACKING", "on", "REDIRECT", subID, "BCAST", "PREFIX", w.s.cfg.Prefix).Err()
 	if isServerError(err) {
-		return fmt.Errorf("CLIENT TRACKING: %v: %w", err, errUnsupported)
+		n.close()
+		return nil, "", fmt.Errorf("CLIENT TRACKING: %v: %w", err, errUnsupported)
 	}
 	if err != nil {
-		return w.s.classify(err)
+		n.close()
+		return nil, "", w.s.classify(err)
 	}
-	w.ready("server-assisted invalidation (CLIENT TRACKING BCAST)")
-	reconnected := func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return len(ids) > 2 // go-redis replaced a connection: tracking points nowhere now
-	}
-	return w.receive(ctx, sub, func(msg *redis.Message) {
+	n.handle = func(msg *redis.Message) {
 		if msg.Channel != invalidateChannel {
 			return
 		}
 		for _, key := range msg.PayloadSlice {
 			w.keyChanged(ctx, key)
 		}
-	}, func() error {
-		if reconnected() {
-			return errors.New("a watch connection was replaced")
-		}
-		return tracker.Ping(ctx).Err()
-	})
+	}
+	n.replaced = func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(ids) > 2 // go-redis replaced a connection: tracking points nowhere now
+	}
+	n.healthy = func() error { return tracker.Ping(ctx).Err() }
+	return n, "server-assisted invalidation (CLIENT TRACKING BCAST)", nil
 }
 
-// keyspace watches with keyspace notifications, if the server already
+// openKeyspace subscribes to keyspace notifications, if the node already
 // sends them for string and generic commands (K or E, with A or g and $).
-func (w *watcher) keyspace(ctx context.Context) error {
-	flags, err := w.s.client.ConfigGet(ctx, "notify-keyspace-events").Result()
-	if isServerError(err) {
-		return fmt.Errorf("CONFIG GET: %v: %w", err, errUnsupported)
-	}
+// The setting is read with CONFIG GET, never set.
+func (w *watcher) openKeyspace(ctx context.Context, addr string) (*nodeWatch, string, error) {
+	client := w.s.watchClient(addr, 1, nil)
+	n := &nodeWatch{client: client, closers: []func() error{client.Close}}
+	flags, err := client.ConfigGet(ctx, "notify-keyspace-events").Result()
 	if err != nil {
-		return w.s.classify(err)
+		n.close()
+		if isServerError(err) {
+			return nil, "", fmt.Errorf("CONFIG GET: %v: %w", err, errUnsupported)
+		}
+		return nil, "", w.s.classify(err)
 	}
 	f := flags["notify-keyspace-events"]
 	classes := strings.Contains(f, "A") || strings.Contains(f, "g") && strings.Contains(f, "$")
-	db := strconv.Itoa(w.s.cfg.DB)
+	db := strconv.Itoa(client.Options().DB)
 	var pattern string
 	var keyOf func(*redis.Message) string
 	switch {
@@ -113,40 +141,43 @@ func (w *watcher) keyspace(ctx context.Context) error {
 		pattern = "__keyevent@" + db + "__:*"
 		keyOf = func(m *redis.Message) string { return m.Payload }
 	default:
-		return fmt.Errorf("notify-keyspace-events is %q: %w", f, errUnsupported)
+		n.close()
+		return nil, "", fmt.Errorf("notify-keyspace-events is %q: %w", f, errUnsupported)
 	}
-	opts, err := w.s.cfg.options()
-	if err != nil {
-		return err
+	n.sub = client.PSubscribe(ctx, pattern)
+	n.closers = append(n.closers, n.sub.Close)
+	if _, err := n.sub.Receive(ctx); err != nil {
+		n.close()
+		return nil, "", w.s.classify(err)
 	}
-	opts.ReadTimeout = -1
-	client := redis.NewClient(opts)
-	defer client.Close()
-	sub := client.PSubscribe(ctx, pattern)
-	defer sub.Close()
-	if _, err := sub.Receive(ctx); err != nil {
-		return w.s.classify(err)
-	}
-	w.ready(fmt.Sprintf("keyspace notifications (notify-keyspace-events %q)", f))
-	return w.receive(ctx, sub, func(msg *redis.Message) { w.keyChanged(ctx, keyOf(msg)) }, func() error { return nil })
+	n.handle = func(msg *redis.Message) { w.keyChanged(ctx, keyOf(msg)) }
+	n.healthy = func() error { return nil }
+	n.replaced = func() bool { return false }
+	return n, fmt.Sprintf("keyspace notifications (notify-keyspace-events %q)", f), nil
 }
 
-// receive hands each message to handle until the subscription fails or
-// ctx is done; while idle it checks the subscriber and, with healthy, the
-// other connections.
-func (w *watcher) receive(ctx context.Context, sub *redis.PubSub, handle func(*redis.Message), healthy func() error) error {
+// receive hands each message of n to its handler until the subscription
+// fails or ctx is done; while idle it checks the subscriber and the other
+// connections.
+func (w *watcher) receive(ctx context.Context, n *nodeWatch) error {
+	checked := time.Now()
 	for {
-		msg, err := sub.ReceiveTimeout(ctx, healthEvery)
+		msg, err := n.sub.ReceiveTimeout(ctx, time.Second)
 		switch {
 		case ctx.Err() != nil:
 			return nil
+		case isTimeout(err) && n.replaced():
+			return errors.New("a watch connection was replaced")
+		case isTimeout(err) && time.Since(checked) < healthEvery:
+			continue
 		case isTimeout(err):
-			if err := sub.Ping(ctx); err != nil {
+			if err := n.sub.Ping(ctx); err != nil {
 				return w.s.classify(err)
 			}
-			if err := healthy(); err != nil {
+			if err := n.healthy(); err != nil {
 				return w.s.classify(err)
 			}
+			checked = time.Now()
 			continue
 		case err != nil && strings.Contains(err.Error(), "unsupported pubsub message payload"):
 			// A flush invalidates everything with a null payload, which
@@ -157,7 +188,7 @@ func (w *watcher) receive(ctx context.Context, sub *redis.PubSub, handle func(*r
 			return w.s.classify(err)
 		}
 		if m, ok := msg.(*redis.Message); ok {
-			handle(m)
+			n.handle(m)
 		}
 	}
 }

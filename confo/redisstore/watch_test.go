@@ -24,11 +24,11 @@ func watchTest(t *testing.T, s *Store) <-chan store.Change {
 	return ch
 }
 
-// waitChange waits up to two seconds for a change that want accepts,
+// waitChange waits up to ten seconds for a change that want accepts,
 // skipping others, and returns it.
 func waitChange(t *testing.T, ch <-chan store.Change, what string, want func(store.Change) bool) store.Change {
 	t.Helper()
-	deadline := time.After(2 * time.Second)
+	deadline := time.After(10 * time.Second)
 	for {
 		select {
 		case c, ok := <-ch:
@@ -39,7 +39,7 @@ func waitChange(t *testing.T, ch <-chan store.Change, what string, want func(sto
 				return c
 			}
 		case <-deadline:
-			t.Fatalf("no %s within 2s", what)
+			t.Fatalf("no %s within 10s", what)
 		}
 	}
 }

@@ -10,7 +10,10 @@ import (
 // turn with commitOne, so that every Store reports alike: the namespaces
 // written, a *ConflictError for those left untouched, and on a failure the
 // conflicts found so far joined to it. Cancellation stops between
-// namespaces; each one is finished or untouched.
+// namespaces; each one is finished or untouched, except where commitOne
+// returns a *PartialCommitError: that namespace is reported (with the
+// conflicts commitOne found, which it also returns) like one with
+// conflicts, and the commit carries on with the next.
 func CommitEach(ctx context.Context, changes []NamespaceChange, commitOne func(NamespaceChange) ([]Conflict, error)) ([]string, error) {
 	// Names become keys or paths: a bad one must write nothing at all, so
 	// every change is checked before the first is committed.
@@ -21,6 +24,7 @@ func CommitEach(ctx context.Context, changes []NamespaceChange, commitOne func(N
 	}
 	var written []string
 	var conflicts []Conflict
+	var partials []*PartialCommitError
 	for _, change := range changes {
 		if change.Empty() {
 			continue
@@ -30,14 +34,16 @@ func CommitEach(ctx context.Context, changes []NamespaceChange, commitOne func(N
 		if err == nil {
 			found, err = commitOne(change)
 		}
+		if partial, ok := errors.AsType[*PartialCommitError](err); ok {
+			partials = append(partials, partial)
+			conflicts = append(conflicts, found...)
+			continue
+		}
 		if err != nil {
 			if _, named := errors.AsType[*ContentionError](err); !named {
 				err = fmt.Errorf("persist namespace %q: %w", change.Namespace, err)
 			}
-			if len(conflicts) > 0 {
-				err = errors.Join(err, &ConflictError{Conflicts: conflicts})
-			}
-			return written, err
+			return written, joinOutcome(err, partials, conflicts)
 		}
 		if len(found) > 0 {
 			conflicts = append(conflicts, found...)
@@ -45,8 +51,24 @@ func CommitEach(ctx context.Context, changes []NamespaceChange, commitOne func(N
 		}
 		written = append(written, change.Namespace)
 	}
-	if len(conflicts) > 0 {
-		return written, &ConflictError{Conflicts: conflicts}
+	return written, joinOutcome(nil, partials, conflicts)
+}
+
+// joinOutcome joins a failure, the partial commits and the conflicts of a
+// commit into its one error; nil when there are none.
+func joinOutcome(err error, partials []*PartialCommitError, conflicts []Conflict) error {
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
 	}
-	return written, nil
+	for _, p := range partials {
+		errs = append(errs, p)
+	}
+	if len(conflicts) > 0 {
+		errs = append(errs, &ConflictError{Conflicts: conflicts})
+	}
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return errors.Join(errs...)
 }

@@ -43,6 +43,10 @@ var (
 	// ErrOutcomeUnknown: the connection failed after a write was sent, so
 	// whether it landed is unknown.
 	ErrOutcomeUnknown = errors.New("the write may have landed; reload to see")
+	// ErrPartialCommit: a namespace commit that is not one atomic step (on a
+	// Redis Cluster, where a namespace spans nodes) stopped after writing
+	// part of its change; persisting again finishes it.
+	ErrPartialCommit = errors.New("partial commit: persist again to finish")
 )
 
 // KeyCollisionError names two items that a backend would keep under one
@@ -193,4 +197,61 @@ func ConflictReason(expect, now Raw) string {
 		return "created by another client"
 	}
 	return "changed by another client"
+}
+
+// PartialCommitError is a namespace commit that wrote part of its change:
+// the backend could not apply it in one atomic step (a namespace spread over
+// the nodes of a Redis Cluster), and another client's change, or a failure,
+// came between two of its steps. What is stored is consistent (every listed
+// config has its key), and persisting again finishes the change.
+type PartialCommitError struct {
+	Namespace string
+	// Written are the configs whose write or delete landed.
+	Written []string
+	// Unlisted are configs this commit wrote that are stored but not (yet)
+	// in the namespace's list: a persist again lists them, and a load with
+	// discovery finds them.
+	Unlisted []string
+	// NotWritten are the configs left as they were, with what they hold
+	// now when another client changed them.
+	NotWritten []Conflict
+	// Err is why the commit stopped: a change by another client (an
+	// ErrConflict), a lost connection, a cancelled context.
+	Err error
+}
+
+func (e *PartialCommitError) Error() string {
+	msg := fmt.Sprintf("persist namespace %q: partial commit: wrote %s", e.Namespace, nameList(e.Written))
+	if len(e.NotWritten) > 0 {
+		names := make([]string, len(e.NotWritten))
+		for i, c := range e.NotWritten {
+			names[i] = c.Config
+			if c.Reason != "" {
+				names[i] += " (" + c.Reason + ")"
+			}
+		}
+		msg += "; not written: " + strings.Join(names, ", ")
+	}
+	if len(e.Unlisted) > 0 {
+		msg += "; stored but not listed yet: " + strings.Join(e.Unlisted, ", ")
+	}
+	if e.Err != nil {
+		msg += "; stopped by: " + e.Err.Error()
+	}
+	return msg + "; persist again to finish"
+}
+
+func (e *PartialCommitError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrPartialCommit}
+	}
+	return []error{ErrPartialCommit, e.Err}
+}
+
+// nameList is "nothing", or the count and the names.
+func nameList(names []string) string {
+	if len(names) == 0 {
+		return "nothing"
+	}
+	return fmt.Sprintf("%d config(s) (%s)", len(names), strings.Join(names, ", "))
 }

@@ -48,7 +48,9 @@ func (b *Backend) Open(t testing.TB) *confo.Confo {
 	return c
 }
 
-// kinds lists how to set up each backend of the suite.
+// kinds lists how to set up each backend of the suite: miniredis, a real
+// redis-server (without and with a key prefix), a Redis Cluster, the master
+// of a Sentinel group, and the directory store.
 func kinds() []struct {
 	name  string
 	setup func(t testing.TB) *Backend
@@ -58,10 +60,8 @@ func kinds() []struct {
 		return func(t testing.TB) *Backend {
 			addr := server.Start(t)
 			client := redis.NewClient(&redis.Options{Addr: addr})
-			t.Cleanup(func() { client.Close() })
 			host, port, _ := strings.Cut(addr, ":")
-			creds := map[string]any{"redis_host": host, "redis_port": port, "redis_prefix": prefix}
-			return &Backend{Type: confo.BackendRedis, Creds: creds, Door: redisDoor{client: client, prefix: prefix}}
+			return redisBackend(t, map[string]any{"redis_host": host, "redis_port": port}, client, prefix)
 		}
 	}
 	type kind = struct {
@@ -72,11 +72,27 @@ func kinds() []struct {
 		{servers[0].Name, redisKind(servers[0], "")},
 		{servers[1].Name, redisKind(servers[1], "")},
 		{servers[1].Name + "-prefix", redisKind(servers[1], "app:")},
+		{"redis-cluster", func(t testing.TB) *Backend {
+			c := Cluster(t)
+			return redisBackend(t, map[string]any{"redis_url": c.URL()}, c.Client(), FreshPrefix())
+		}},
+		{"redis-sentinel", func(t testing.TB) *Backend {
+			g := Sentinel(t)
+			return redisBackend(t, map[string]any{"redis_url": g.URL()}, g.Client(), FreshPrefix())
+		}},
 		{"dir", func(t testing.TB) *Backend {
 			root := t.TempDir()
 			return &Backend{Type: confo.BackendDir, Creds: map[string]any{"config_path": root}, Door: dirDoor{root: root}}
 		}},
 	}
+}
+
+// redisBackend is a Redis backend of the suite under prefix, reached with
+// creds by the library and with client (closed when t ends) by its door.
+func redisBackend(t testing.TB, creds map[string]any, client redis.UniversalClient, prefix string) *Backend {
+	t.Cleanup(func() { client.Close() })
+	creds["redis_prefix"] = prefix
+	return &Backend{Type: confo.BackendRedis, Creds: creds, Door: redisDoor{client: client, prefix: prefix}}
 }
 
 // ForEachBackend runs a test against every backend the library supports,
@@ -92,7 +108,7 @@ func ForEachBackend(t *testing.T, test func(t *testing.T, b *Backend)) {
 }
 
 type redisDoor struct {
-	client *redis.Client
+	client redis.UniversalClient
 	prefix string
 }
 

@@ -57,7 +57,9 @@ func Connect(ctx context.Context, spec Spec, opts Options) (confo.Store, error) 
 	if fe, ok := errors.AsType[*redisstore.TLSFileError](err); ok {
 		return nil, badSpec(spec, tlsKeys[fe.Which], err)
 	}
-	if errors.Is(err, redisstore.ErrBadTLS) {
+	if errors.Is(err, redisstore.ErrBadTLS) || errors.Is(err, redisstore.ErrBadURL) {
+		// A URL can be found wrong only at connect: a database other
+		// than 0 on a node that turns out to be a cluster's.
 		return nil, badSpec(spec, "redis", err)
 	}
 	return store, err

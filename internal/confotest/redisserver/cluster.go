@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // ClusterOptions configures StartCluster.
@@ -365,3 +367,26 @@ func (c *Cluster) anyRunning() (*Server, error) {
 
 // Stop stops every node; it is safe to call more than once.
 func (c *Cluster) Stop() error { return stopAll(c.Nodes) }
+
+// URL is confo's URL of the cluster: the first master, the other masters
+// as ?addr= seeds.
+func (c *Cluster) URL() string {
+	masters := c.Masters()
+	u := "redis://" + masters[0].Addr
+	for i, m := range masters[1:] {
+		sep := "&"
+		if i == 0 {
+			sep = "?"
+		}
+		u += sep + "addr=" + m.Addr
+	}
+	return u
+}
+
+// Client returns a client of the cluster; the caller closes it.
+func (c *Cluster) Client() *redis.ClusterClient {
+	return redis.NewClusterClient(&redis.ClusterOptions{
+		Addrs: c.Addrs(), Username: c.Nodes[0].User, Password: c.Nodes[0].Password,
+		DisableIdentity: true,
+	})
+}

@@ -6,8 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // SentinelOptions configures StartSentinel.
@@ -22,6 +25,9 @@ type SentinelOptions struct {
 	// Server applies to the master and the replica; the sentinels take only
 	// its LogLevel and Bin, and the credentials to reach the data nodes.
 	Server ServerOptions
+	// SentinelPassword, when set, is the password the sentinels
+	// themselves require (of clients and of each other).
+	SentinelPassword string
 }
 
 // SentinelGroup is a master, its replica and the sentinels watching them.
@@ -137,7 +143,10 @@ func (g *SentinelGroup) startSentinels(ctx context.Context, opts SentinelOptions
 		}
 		common = append(common, fmt.Sprintf("sentinel auth-pass %s %s", name, quote(p)))
 	}
-	own := ServerOptions{LogLevel: opts.Server.LogLevel, Bin: opts.Server.Bin}
+	own := ServerOptions{LogLevel: opts.Server.LogLevel, Bin: opts.Server.Bin, Password: opts.SentinelPassword}
+	if p := opts.SentinelPassword; p != "" {
+		common = append(common, "sentinel sentinel-pass "+quote(p))
+	}
 	g.Sentinels, err = startAll(n, func(i int) (*Server, error) {
 		conf := append([]string{"sentinel myid " + ids[i]}, common...)
 		for j := range n {
@@ -273,4 +282,35 @@ func linkUp(ctx context.Context, s *Server) error {
 		return fmt.Errorf("%s is not a replica with its link up", s.Addr)
 	}
 	return nil
+}
+
+// URL is confo's URL of the group's master: redis+sentinel:// through
+// every sentinel, with the sentinels' password in the user info and the
+// data nodes' credentials as parameters.
+func (g *SentinelGroup) URL() string {
+	u := url.URL{Scheme: "redis+sentinel", Host: g.Sentinels[0].Addr}
+	if p := g.Sentinels[0].Password; p != "" {
+		u.User = url.UserPassword("", p)
+	}
+	q := url.Values{"master_name": {g.MasterName}}
+	for _, s := range g.Sentinels[1:] {
+		q.Add("addr", s.Addr)
+	}
+	if g.Master.Password != "" {
+		q.Set("username", g.Master.User)
+		q.Set("password", g.Master.Password)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Client returns a client of the group's master that follows failovers;
+// the caller closes it.
+func (g *SentinelGroup) Client() *redis.Client {
+	return redis.NewFailoverClient(&redis.FailoverOptions{
+		MasterName: g.MasterName, SentinelAddrs: g.SentinelAddrs(),
+		SentinelPassword: g.Sentinels[0].Password,
+		Username:         g.Master.User, Password: g.Master.Password,
+		DisableIdentity: true,
+	})
 }

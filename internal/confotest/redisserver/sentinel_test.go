@@ -156,3 +156,19 @@ func BenchmarkSentinelFailover(b *testing.B) {
 		}
 	}
 }
+
+// TestSentinelsWithTheirOwnPassword: sentinels that require a password of
+// their own still form a group and fail over.
+func TestSentinelsWithTheirOwnPassword(t *testing.T) {
+	t.Parallel()
+	g := NewSentinelWith(t, SentinelOptions{SentinelPassword: "spw"})
+	ctx := context.Background()
+	anon := redis.NewSentinelClient(&redis.Options{Addr: g.Sentinels[0].Addr, Protocol: 2, DisableIdentity: true})
+	defer anon.Close()
+	if err := anon.GetMasterAddrByName(ctx, g.MasterName).Err(); err == nil {
+		t.Fatal("a sentinel answered without its password")
+	}
+	if _, err := g.Failover(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
