@@ -225,6 +225,14 @@ func TestWatchReadyAndErrorsAreNoted(t *testing.T) {
 	if !b.Refreshing() {
 		t.Fatal("ready queued nothing")
 	}
+	// A reconnect that worked without a failure in between (a failover)
+	// is no news; one in another way is.
+	if n := note(b, confo.Change{Kind: confo.ChangeReady, Detail: "CLIENT TRACKING"}); n.Ready != "" {
+		t.Fatalf("silent reconnect announced: %+v", n)
+	}
+	if n := note(b, confo.Change{Kind: confo.ChangeReady, Detail: "polling"}); n.Ready != "polling" {
+		t.Fatalf("a new way of watching not announced: %+v", n)
+	}
 }
 
 // reload runs a reload job, merging each namespace as it arrives.

@@ -127,7 +127,10 @@ const maxPending = 50000
 // WatchNote is what a batch said about the watch itself, for the status
 // line: how it watches once it works, or why it does not.
 type WatchNote struct {
-	// Ready is set when watching (again) works: how it watches.
+	// Ready is set when watching works for the first time, again after a
+	// failure, or in another way: how it watches. A silent reconnect (a
+	// failover, say) is no news, and its message would hide the outcome
+	// of what the user just did.
 	Ready string
 	// Problem is set when watching fails for now.
 	Problem string
@@ -142,7 +145,10 @@ func (b *Backend) NoteChanges(batch WatchBatch) WatchNote {
 		case confo.ChangeReady:
 			// Changes made before the watch worked were not reported:
 			// everything read so far is read once more.
-			w.how, w.problem, note.Ready, note.Problem = c.Detail, "", c.Detail, ""
+			if w.how != c.Detail || w.problem != "" {
+				note.Ready = c.Detail
+			}
+			w.how, w.problem, note.Problem = c.Detail, "", ""
 			b.resyncAll()
 		case confo.ChangeResync:
 			b.resyncAll()

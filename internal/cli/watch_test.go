@@ -111,7 +111,11 @@ func backendArgs(b *confotest.Backend) []string {
 	if b.Type == confo.BackendDir {
 		return []string{"--dir", b.Creds["config_path"].(string)}
 	}
-	args := []string{"--redis", fmt.Sprintf("redis://%s:%s", b.Creds["redis_host"], b.Creds["redis_port"])}
+	url, _ := b.Creds["redis_url"].(string) // a cluster's or a Sentinel group's
+	if url == "" {
+		url = fmt.Sprintf("redis://%s:%s", b.Creds["redis_host"], b.Creds["redis_port"])
+	}
+	args := []string{"--redis", url}
 	if p, _ := b.Creds["redis_prefix"].(string); p != "" {
 		args = append(args, "--prefix", p)
 	}
