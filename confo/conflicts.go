@@ -264,7 +264,7 @@ func (n *Namespace) remoteChange(c *Config, theirs Raw) (conflict bool) {
 func (w *Workspace) conflicted(nsName, name string) (*Config, error) {
 	ns := w.namespaces[nsName]
 	if ns == nil || ns.configs[name] == nil {
-		return nil, fmt.Errorf("config %q in namespace %q: %w", name, nsName, ErrConfigNotFound)
+		return nil, fmt.Errorf("%w: %q in namespace %q", ErrConfigNotFound, name, nsName)
 	}
 	c := ns.configs[name]
 	if c.theirs == nil {

@@ -234,7 +234,7 @@ func (w *Workspace) changes(scope Scope) ([]NamespaceChange, map[string][]ourSid
 		names = w.NamespaceNames()
 	} else {
 		if w.namespaces[scope.Namespace] == nil {
-			return nil, nil, fmt.Errorf("namespace %q: %w", scope.Namespace, ErrNamespaceNotFound)
+			return nil, nil, fmt.Errorf("%w: %q", ErrNamespaceNotFound, scope.Namespace)
 		}
 		names = []string{scope.Namespace}
 	}
@@ -246,7 +246,7 @@ func (w *Workspace) changes(scope Scope) ([]NamespaceChange, map[string][]ourSid
 			return nil, nil, fmt.Errorf("namespace %q: its list cannot be read (%s), so confo will not rewrite it", name, ns.problem)
 		}
 		if scope.Config != "" && ns.configs[scope.Config] == nil {
-			return nil, nil, fmt.Errorf("config %q in namespace %q: %w", scope.Config, name, ErrConfigNotFound)
+			return nil, nil, fmt.Errorf("%w: %q in namespace %q", ErrConfigNotFound, scope.Config, name)
 		}
 		change, sides, err := ns.changes(scope.Config)
 		if err != nil {

@@ -36,14 +36,14 @@ func ReadConfig(ctx context.Context, s Store, ns, cfg string) ([]byte, error) {
 		return nil, err
 	}
 	if _, found := slices.BinarySearch(snap.Registry, ns); !found {
-		return nil, fmt.Errorf("namespace %q: %w", ns, ErrNamespaceNotFound)
+		return nil, fmt.Errorf("%w: %q", ErrNamespaceNotFound, ns)
 	}
 	nss := snap.Namespaces[0]
 	if nss.Problem != "" {
 		return nil, listError(ns, nss.Problem)
 	}
 	if _, listed := slices.BinarySearch(nss.List, cfg); !listed {
-		return nil, fmt.Errorf("config %q in namespace %q: %w", cfg, ns, ErrConfigNotFound)
+		return nil, fmt.Errorf("%w: %q in namespace %q", ErrConfigNotFound, cfg, ns)
 	}
 	raw := nss.Configs[0].Raw
 	if err := checkStored(s, ns, cfg, raw); err != nil {

@@ -351,7 +351,7 @@ func (w *Workspace) DirtyCount() int {
 func (w *Workspace) liveNamespace(name string) (*Namespace, error) {
 	ns := w.namespaces[name]
 	if ns == nil || ns.deleted {
-		return nil, fmt.Errorf("namespace %q: %w", name, ErrNamespaceNotFound)
+		return nil, fmt.Errorf("%w: %q", ErrNamespaceNotFound, name)
 	}
 	return ns, nil
 }
@@ -363,7 +363,7 @@ func (w *Workspace) liveConfig(nsName, name string) (*Config, error) {
 	}
 	c := ns.configs[name]
 	if c == nil || c.deleted {
-		return nil, fmt.Errorf("config %q in namespace %q: %w", name, nsName, ErrConfigNotFound)
+		return nil, fmt.Errorf("%w: %q in namespace %q", ErrConfigNotFound, name, nsName)
 	}
 	return c, nil
 }

@@ -35,7 +35,7 @@ func (s *Store) Load(ctx context.Context, opts store.LoadOptions) (*store.Snapsh
 		selected = nil
 		for _, name := range opts.Namespaces {
 			if !slices.Contains(snap.Registry, name) {
-				return nil, fmt.Errorf("load namespace %q from %s: %w", name, s.dir, store.ErrNamespaceNotFound)
+				return nil, fmt.Errorf("%w: %q in %s", store.ErrNamespaceNotFound, name, s.dir)
 			}
 			selected = append(selected, name)
 		}

@@ -38,7 +38,7 @@ func (s *Store) Load(ctx context.Context, opts store.LoadOptions) (*store.Snapsh
 		wanted = slices.Compact(wanted)
 		for _, ns := range wanted {
 			if _, found := slices.BinarySearch(registry, ns); !found {
-				return nil, fmt.Errorf("reload namespace %q from redis %s: %w", ns, s.cfg, store.ErrNamespaceNotFound)
+				return nil, fmt.Errorf("%w: %q in redis %s", store.ErrNamespaceNotFound, ns, s.cfg)
 			}
 		}
 	}

@@ -29,6 +29,9 @@ that begins with '-' and is not a number goes after --.`,
 		RunE: func(_ *cobra.Command, args []string) error {
 			ns, name, field := args[0], args[1], args[2]
 			t, err := a.openNamespace(ns)
+			if errors.Is(err, confo.ErrNamespaceNotFound) {
+				return fmt.Errorf("%w (set writes into an existing namespace: create one with 'confo import' or in the TUI)", err)
+			}
 			if err != nil {
 				return err
 			}

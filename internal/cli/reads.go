@@ -136,7 +136,7 @@ func (a *app) exportCommand() *cobra.Command {
 				}
 				for _, ns := range args {
 					if _, found := slices.BinarySearch(registry, ns); !found {
-						return fmt.Errorf("namespace %q: %w", ns, confo.ErrNamespaceNotFound)
+						return fmt.Errorf("%w: %q", confo.ErrNamespaceNotFound, ns)
 					}
 				}
 				opts.Namespaces = args

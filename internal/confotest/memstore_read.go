@@ -31,7 +31,7 @@ func (s *MemStore) Load(ctx context.Context, opts confo.LoadOptions) (*confo.Sna
 		wanted = slices.Sorted(slices.Values(opts.Namespaces))
 		for _, ns := range wanted {
 			if s.namespaces[ns] == nil {
-				return nil, fmt.Errorf("load namespace %q: %w", ns, confo.ErrNamespaceNotFound)
+				return nil, fmt.Errorf("%w: %q", confo.ErrNamespaceNotFound, ns)
 			}
 		}
 	}
