@@ -62,8 +62,16 @@ func (s *Store) lockNamespace(ctx context.Context, ns string) (*os.File, error) 
 			}
 			select {
 			case <-ctx.Done():
+				// A deadline that ends the wait is the same story as the
+				// lock timeout (the TUI's I/O limit is the same --timeout):
+				// name the holder, and do not let it read as an
+				// unreachable backend.
+				var err error = &LockedError{PID: lockHolder(f), Waited: time.Since(began)}
+				if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+					err = fmt.Errorf("waiting for the lock of namespace %q: %w", ns, context.Cause(ctx))
+				}
 				f.Close()
-				return nil, fmt.Errorf("waiting for the lock of namespace %q: %w", ns, context.Cause(ctx))
+				return nil, err
 			case <-time.After(min(wait, s.lockTimeout-waited)):
 			}
 			wait = min(2*wait, 50*time.Millisecond)

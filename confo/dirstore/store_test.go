@@ -772,10 +772,20 @@ func TestDirLockIsRespected(t *testing.T) {
 	change := []store.NamespaceChange{{Namespace: "database",
 		Configs: []store.ConfigChange{{Name: "mysqli", Expect: store.PresentRaw([]byte("{}")), Write: []byte(`{"a": 1}`)}}}}
 	release := dirTestHoldLock(t, filepath.Join(root, "database"))
+	// A deadline of the caller's (the TUI's I/O limit) that ends the wait
+	// names the holder like the store's own timeout, and is not a
+	// deadline error, which would mark the backend unreachable.
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	if _, err := s.Commit(ctx, change, store.CommitOptions{}); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Commit while another process holds the lock: %v", err)
+	if _, err := s.Commit(ctx, change, store.CommitOptions{}); !errors.Is(err, store.ErrBusy) || errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(err.Error(), fmt.Sprintf("process %d", os.Getpid())) {
+		t.Fatalf("Commit while another process holds the lock, past the caller's deadline: %v", err)
+	}
+	// Cancelled (the program quits): says so.
+	cctx, ccancel := context.WithCancel(context.Background())
+	time.AfterFunc(30*time.Millisecond, ccancel)
+	if _, err := s.Commit(cctx, change, store.CommitOptions{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Commit cancelled while waiting for the lock: %v", err)
 	}
 	// The store's own timeout: it gives up and names the holder.
 	short, err := Open(Config{Path: root, LockTimeout: 80 * time.Millisecond})
