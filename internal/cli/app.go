@@ -204,7 +204,10 @@ func (o fileOrigin) Place(key string, err error) error {
 // user asked for it, but should not forget it.
 func (a *app) warnInsecure(specs []session.Spec) {
 	for _, s := range specs {
-		if s.Kind == confo.BackendRedis && s.TLS.Insecure {
+		if s.Kind != confo.BackendRedis {
+			continue
+		}
+		if cfg, err := session.RedisConfig(s); err == nil && cfg.TLSInsecure {
 			a.notef("backend %s: tls_insecure is set: the server's certificate is not checked, so anyone on the path can read and change the traffic", s.Name)
 		}
 	}

@@ -87,11 +87,20 @@ func RedisConfig(spec Spec) (confo.RedisConfig, error) {
 	}
 	cfg.ReadOnly = cfg.ReadOnly || spec.ReadOnly
 	cfg.DialTimeout, cfg.IOTimeout = spec.Timeout, spec.Timeout
-	cfg.TLSFiles = redisstore.TLSFiles{CA: spec.TLS.CA, Cert: spec.TLS.Cert, Key: spec.TLS.Key}
-	if spec.TLS.ServerName != "" {
-		cfg.TLSServerName = spec.TLS.ServerName
+	// The config file's TLS keys fill in or override the URL's
+	// parameters; a URL given with --redis carries its own.
+	for _, f := range []struct {
+		url  *string
+		spec string
+	}{
+		{&cfg.TLSFiles.CA, spec.TLS.CA}, {&cfg.TLSFiles.Cert, spec.TLS.Cert},
+		{&cfg.TLSFiles.Key, spec.TLS.Key}, {&cfg.TLSServerName, spec.TLS.ServerName},
+	} {
+		if f.spec != "" {
+			*f.url = f.spec
+		}
 	}
-	cfg.TLSInsecure = spec.TLS.Insecure
+	cfg.TLSInsecure = cfg.TLSInsecure || spec.TLS.Insecure
 	return cfg, nil
 }
 

@@ -95,3 +95,30 @@ func TestCheckAndConnect(t *testing.T) {
 		t.Fatalf("a bad URL is a BadSpecError: %v", err)
 	}
 }
+
+// TLS settings of a URL given with --redis are kept; the config file's
+// keys fill in or override them, and either one may ask for insecure.
+func TestRedisConfigTLSFromTheURLAndTheFile(t *testing.T) {
+	url := "rediss://127.0.0.1:6380?tls_ca=/u/ca.pem&tls_cert=/u/c.pem&tls_key=/u/c.key&tls_server_name=u.test&tls_insecure=true"
+	for _, tc := range []struct {
+		name     string
+		spec     Spec
+		ca, cert string
+		server   string
+		insecure bool
+	}{
+		{"the URL alone", Spec{Target: url}, "/u/ca.pem", "/u/c.pem", "u.test", true},
+		{"the file overrides", Spec{Target: url, TLS: TLS{CA: "/f/ca.pem", ServerName: "f.test"}}, "/f/ca.pem", "/u/c.pem", "f.test", true},
+		{"the file alone", Spec{Target: "rediss://127.0.0.1:6380", TLS: TLS{CA: "/f/ca.pem", Insecure: true}}, "/f/ca.pem", "", "", true},
+		{"neither", Spec{Target: "rediss://127.0.0.1:6380"}, "", "", "", false},
+	} {
+		tc.spec.Name, tc.spec.Kind = "b", confo.BackendRedis
+		cfg, err := RedisConfig(tc.spec)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if cfg.TLSFiles.CA != tc.ca || cfg.TLSFiles.Cert != tc.cert || cfg.TLSServerName != tc.server || cfg.TLSInsecure != tc.insecure {
+			t.Errorf("%s: CA %q cert %q server %q insecure %v", tc.name, cfg.TLSFiles.CA, cfg.TLSFiles.Cert, cfg.TLSServerName, cfg.TLSInsecure)
+		}
+	}
+}
