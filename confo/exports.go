@@ -70,6 +70,7 @@ type (
 	MalformedKeyError   = store.MalformedKeyError
 	BadDataError        = store.BadDataError
 	KeyCollisionError   = store.KeyCollisionError
+	ReadOnlyError       = store.ReadOnlyError
 	ContentionError     = store.ContentionError
 	OutcomeUnknownError = store.OutcomeUnknownError
 	PartialCommitError  = store.PartialCommitError

@@ -49,6 +49,23 @@ var (
 	ErrPartialCommit = errors.New("partial commit: persist again to finish")
 )
 
+// ReadOnlyError is a write refused because a backend is read-only, saying
+// why (the user's setting, or a replica the store opened read-only), with
+// the sentinel's words only once.
+type ReadOnlyError struct {
+	// What is read-only ("backend prod"), Why the reason; Why may be "".
+	What, Why string
+}
+
+func (e *ReadOnlyError) Error() string {
+	if e.Why == "" {
+		return e.What + " is read-only"
+	}
+	return e.What + " is read-only: " + e.Why
+}
+
+func (e *ReadOnlyError) Unwrap() error { return ErrReadOnly }
+
 // KeyCollisionError names two items that a backend would keep under one
 // key, where writing either would destroy the other.
 type KeyCollisionError struct {

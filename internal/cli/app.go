@@ -257,9 +257,9 @@ func (a *app) openNamespace(ns string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	if t.readOnly() {
+	if err := t.refuseReadOnly(); err != nil {
 		t.Close()
-		return nil, fmt.Errorf("%s: %w", t.spec.Name, confo.ErrReadOnly)
+		return nil, err
 	}
 	if err := t.load(a.ctx, []string{ns}); err != nil {
 		t.Close()
@@ -268,8 +268,19 @@ func (a *app) openNamespace(ns string) (*target, error) {
 	return t, nil
 }
 
-// readOnly reports whether the backend refuses writes.
-func (t *target) readOnly() bool { return t.store.ReadOnly() }
+// refuseReadOnly is the error of a write to a read-only backend, saying
+// why it is read-only; nil when it takes writes.
+func (t *target) refuseReadOnly() error {
+	if !t.store.ReadOnly() {
+		return nil
+	}
+	why := "--readonly, or readonly = true in the config file"
+	if !t.spec.ReadOnly {
+		// The store found it so (a replica): its address says why.
+		why = t.store.Address()
+	}
+	return &confo.ReadOnlyError{What: "backend " + t.spec.Name, Why: why}
+}
 
 // registry lists the namespaces, reading the registry alone.
 func (t *target) registry(ctx context.Context) ([]string, error) {

@@ -65,8 +65,8 @@ file does not name are kept. 'confo diff FILE' shows what it would change.`,
 				return err
 			}
 			defer t.Close()
-			if t.readOnly() {
-				return fmt.Errorf("import: %w", confo.ErrReadOnly)
+			if err := t.refuseReadOnly(); err != nil {
+				return err
 			}
 			doc, err := a.readImport(args[0])
 			if err != nil {

@@ -24,7 +24,9 @@ func (e *BadSpecError) Error() string {
 	if e.Spec.Origin != nil {
 		return e.Spec.Origin.Place(e.Key, e.Err).Error()
 	}
-	return fmt.Sprintf("--%s %s: %v", e.Spec.Kind, e.Spec.Name, e.Err)
+	// The name first: a default one ("redis", "files") after the flag
+	// would read like a typo of its value.
+	return fmt.Sprintf("backend %s (--%s): %v", e.Spec.Name, e.Spec.Kind, e.Err)
 }
 
 func (e *BadSpecError) Unwrap() error { return e.Err }

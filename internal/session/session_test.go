@@ -60,7 +60,7 @@ func TestCheckAndConnect(t *testing.T) {
 		{Spec{Name: "d", Kind: confo.BackendDir, Target: filepath.Join(dir, "none")}, "does not exist"},
 		{Spec{Name: "d", Kind: confo.BackendDir, Target: file}, "is not a directory"},
 		{Spec{Name: "r", Kind: confo.BackendRedis, Target: "redis://h/0"}, ""},
-		{Spec{Name: "r", Kind: confo.BackendRedis, Target: "http://h/0"}, "--redis r: bad Redis URL"},
+		{Spec{Name: "r", Kind: confo.BackendRedis, Target: "http://h/0"}, "backend r (--redis): bad Redis URL"},
 		{Spec{Name: "r", Kind: confo.BackendRedis, Target: "http://h/0", Origin: origin}, "at redis: bad Redis URL"},
 		{Spec{Name: "r", Kind: confo.BackendRedis, Target: "redis://:pw@h/0", Origin: origin,
 			Password: func(context.Context) (string, error) { return "other", nil }}, "at redis: the URL holds a password"},
