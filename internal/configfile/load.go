@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -47,12 +48,14 @@ func load(path string, getenv func(string) string) (*File, error) {
 }
 
 // checkPrivate refuses a literal password in a file others can read (the
-// one place the secret itself sits on disk), and a password_command in a
-// file others can write (whoever edits it runs commands as this user).
+// one place the secret itself sits on disk: the password key or the redis
+// URL), and a password_command in a file others can write (whoever edits
+// it runs commands as this user).
 func checkPrivate(fh *os.File, f *File) error {
 	var fi os.FileInfo
 	for _, b := range f.Backends {
-		if b.secret == nil || b.secret.kind == envPassword {
+		inURL := urlHasPassword(b.Redis)
+		if !inURL && (b.secret == nil || b.secret.kind == envPassword) {
 			continue
 		}
 		if fi == nil {
@@ -65,6 +68,9 @@ func checkPrivate(fh *os.File, f *File) error {
 		}
 		mode := fi.Mode().Perm()
 		switch {
+		case inURL && othersHave(fi, 0o066):
+			return b.Errorf("redis", "the file's mode %04o lets group or others read the password in this URL; chmod 600 %s, or move it to password_env or password_command", mode, f.Path)
+		case b.secret == nil:
 		case b.secret.kind == literalPassword && othersHave(fi, 0o066):
 			return b.Errorf("password", "the file's mode %04o lets group or others read this password; chmod 600 %s, or use password_env or password_command", mode, f.Path)
 		case b.secret.kind == commandPassword && othersHave(fi, 0o022):
@@ -72,6 +78,19 @@ func checkPrivate(fh *os.File, f *File) error {
 		}
 	}
 	return nil
+}
+
+// urlHasPassword reports whether a Redis URL carries a password: in its
+// user info, or as the password parameter (Sentinel's data nodes).
+func urlHasPassword(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	if _, set := u.User.Password(); set {
+		return true
+	}
+	return u.Query().Get("password") != ""
 }
 
 // fileError drops the *PathError wrapper, whose text would repeat the path.

@@ -62,3 +62,31 @@ func TestIndirectPasswordModes(t *testing.T) {
 		}
 	}
 }
+
+// A password written into the redis URL is as literal as the password key:
+// the file must be private; a URL without one is not.
+func TestPasswordInTheURLNeedsPrivateFile(t *testing.T) {
+	for _, tt := range []struct {
+		url  string
+		mode os.FileMode
+		want string // "" for no error
+	}{
+		{"redis://:s3cret@h:6379/0", 0o644, ":2:1: backends.a.redis: the file's mode 0644 lets group or others read the password in this URL; chmod 600 "},
+		{"redis://ops:s3cret@h:6379/0", 0o640, "chmod 600"},
+		{"redis+sentinel://s1:26379?master_name=m&password=s3cret", 0o644, "backends.a.redis"},
+		{"redis://:s3cret@h:6379/0", 0o600, ""},
+		{"redis://ops@h:6379/0", 0o644, ""},
+		{"redis://h:6379/0", 0o644, ""},
+	} {
+		path := writeFile(t, t.TempDir(), "config.toml", "[backends.a]\nredis = \""+tt.url+"\"\n", tt.mode)
+		_, err := Load(path)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s at %04o: %v", tt.url, tt.mode, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s at %04o: error %v, want one containing %q", tt.url, tt.mode, err, tt.want)
+		case err != nil && strings.Contains(err.Error(), "s3cret"):
+			t.Errorf("the error shows the password: %v", err)
+		}
+	}
+}
