@@ -190,16 +190,29 @@ type ConflictError struct {
 }
 
 func (e *ConflictError) Error() string {
-	names := make([]string, 0, len(e.Conflicts))
-	for _, c := range e.Conflicts {
-		if c.Config == "" {
-			names = append(names, c.Namespace+" ("+c.Reason+")")
-			continue
+	const most = 10
+	names := make([]string, 0, min(len(e.Conflicts), most+1))
+	for i, c := range e.Conflicts {
+		if i == most {
+			names = append(names, fmt.Sprintf("and %d more", len(e.Conflicts)-most))
+			break
 		}
-		names = append(names, c.Namespace+"/"+c.Config)
+		reason := c.Reason
+		if reason == "" {
+			reason = "changed by another client"
+		}
+		what := c.Namespace + "/" + c.Config
+		if c.Config == "" {
+			what = "namespace " + c.Namespace
+			reason = strings.TrimPrefix(reason, "namespace ")
+		}
+		names = append(names, what+" ("+reason+")")
 	}
-	return fmt.Sprintf("%d conflict(s), nothing of their namespace was written: %s %s; reload to see their version or persist with overwrite",
-		len(e.Conflicts), strings.Join(names, ", "), ErrConflict)
+	count := "1 conflict"
+	if len(e.Conflicts) != 1 {
+		count = fmt.Sprintf("%d conflicts", len(e.Conflicts))
+	}
+	return fmt.Sprintf("%s, nothing of their namespace was written: %s; reload to see their version", count, strings.Join(names, ", "))
 }
 
 func (e *ConflictError) Unwrap() error { return ErrConflict }

@@ -346,5 +346,8 @@ func (a *app) persist(t *target, scope confo.Scope, whole bool) error {
 	for _, m := range res.Merged {
 		a.notef("%s", m)
 	}
+	if _, ok := errors.AsType[*confo.ConflictError](err); ok && !a.opts.overwrite {
+		return fmt.Errorf("%w, or write yours over theirs with --overwrite", err)
+	}
 	return err
 }
