@@ -40,3 +40,39 @@ func (b *Backend) SearchEntries() (namespaces []string, entries []SearchEntry) {
 	}
 	return namespaces, entries
 }
+
+// SearchField is one top-level field of a config, as a search matches it.
+type SearchField struct {
+	Name  string
+	value confo.Value
+}
+
+// Text is what a value search looks in: a string's own text, any other
+// value as compact JSON.
+func (f SearchField) Text() string {
+	if f.value.Kind() == confo.String {
+		return f.value.Str()
+	}
+	return Compact(f.value)
+}
+
+// Excerpt is the value as compact JSON, cut to about limit bytes.
+func (f SearchField) Excerpt(limit int) string { return CompactLimit(f.value, limit) }
+
+// Fields reads the entry for a search: the fields of a JSON object
+// (object true), or else the whole value as text — compact JSON, or the
+// stored bytes when they are not JSON.
+func (e SearchEntry) Fields() (fields []SearchField, text string, object bool) {
+	v, err := confo.Decode(e.Bytes)
+	switch {
+	case err != nil:
+		return nil, string(e.Bytes), false
+	case v.Kind() != confo.Object:
+		return nil, Compact(v), false
+	}
+	fields = make([]SearchField, 0, v.Len())
+	for name, val := range v.Members() {
+		fields = append(fields, SearchField{Name: name, value: val})
+	}
+	return fields, "", true
+}

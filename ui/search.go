@@ -10,7 +10,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/internal/termsafe"
 	"github.com/confo-dev/confo/model"
 )
@@ -204,30 +203,19 @@ func runSearch(ctx context.Context, sources []searchSource, pattern string) ([]s
 // searchConfig matches the fields of one config: their names fuzzily,
 // their values by substring.
 func searchConfig(b *model.Backend, e model.SearchEntry, pattern, lower string, add func(searchHit)) {
-	v, err := confo.Decode(e.Bytes)
-	if err != nil {
-		if containsFold(string(e.Bytes), lower) {
-			add(searchHit{backend: b, ns: e.Namespace, cfg: e.Config, kind: hitValue, excerpt: excerpt(string(e.Bytes), lower), score: 10})
-		}
-		return
-	}
-	if v.Kind() != confo.Object {
-		text := model.Compact(v)
+	fields, text, object := e.Fields()
+	if !object {
 		if containsFold(text, lower) {
 			add(searchHit{backend: b, ns: e.Namespace, cfg: e.Config, kind: hitValue, excerpt: excerpt(text, lower), score: 10})
 		}
 		return
 	}
-	for name, val := range v.Members() {
-		if s, ok := fuzzyScore(name, pattern); ok {
-			add(searchHit{backend: b, ns: e.Namespace, cfg: e.Config, field: name, kind: hitField, excerpt: model.CompactLimit(val, 200), score: s + 10})
+	for _, f := range fields {
+		if s, ok := fuzzyScore(f.Name, pattern); ok {
+			add(searchHit{backend: b, ns: e.Namespace, cfg: e.Config, field: f.Name, kind: hitField, excerpt: f.Excerpt(200), score: s + 10})
 		}
-		text := val.Str()
-		if val.Kind() != confo.String {
-			text = model.Compact(val)
-		}
-		if containsFold(text, lower) {
-			add(searchHit{backend: b, ns: e.Namespace, cfg: e.Config, field: name, kind: hitValue, excerpt: excerpt(text, lower), score: 10 + 4*len(lower)})
+		if text := f.Text(); containsFold(text, lower) {
+			add(searchHit{backend: b, ns: e.Namespace, cfg: e.Config, field: f.Name, kind: hitValue, excerpt: excerpt(text, lower), score: 10 + 4*len(lower)})
 		}
 	}
 }
