@@ -17,8 +17,8 @@ import (
 const module = "github.com/confo-dev/confo/"
 
 // allowed lists, per package directory (relative to the module root), the
-// module packages its non-test files may import; "*" under a prefix
-// allows the whole subtree.
+// module packages its non-test files may import. The command line and
+// session above them may use every layer, so they are not listed.
 var allowed = map[string][]string{
 	"ui":                  {"model", "internal/termsafe"},
 	"model":               {"confo", "confo/jsonvalue", "internal/termsafe"},
