@@ -149,3 +149,39 @@ func TestKeyCollisionIsMarkedAndRefused(t *testing.T) {
 		t.Fatalf("edited: %s", got)
 	}
 }
+
+func TestRefreshMessagesNameWhatChangedOnce(t *testing.T) {
+	a, _ := liveApp(t, true)
+	ns := func(what model.RefreshWhat, names ...string) []model.RefreshItem {
+		var out []model.RefreshItem
+		for _, n := range names {
+			out = append(out, model.RefreshItem{Namespace: n, What: what})
+		}
+		return out
+	}
+	cfgs := func(what model.RefreshWhat, names ...string) []model.RefreshItem {
+		var out []model.RefreshItem
+		for _, n := range names {
+			out = append(out, model.RefreshItem{Namespace: "database", Config: n, What: what})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		items []model.RefreshItem
+		want  string
+	}{
+		{ns(model.RefreshNamespaceRemoved, "x"), "↻ another client removed namespace x"},
+		{ns(model.RefreshNamespaceRemoved, "x", "y"), "↻ another client removed 2 namespaces"},
+		{ns(model.RefreshNamespaceAdded, "x", "y", "z"), "↻ another client added 3 namespaces"},
+		{ns(model.RefreshBadList, "x"), "↻ another client made unreadable the list of x"},
+		{ns(model.RefreshBadList, "x", "y"), "↻ another client made unreadable the lists of 2 namespaces"},
+		{cfgs(model.RefreshChanged, "a"), "↻ another client changed database/a"},
+		{append(ns(model.RefreshNamespaceRemoved, "x", "y"), cfgs(model.RefreshRemoved, "a", "b", "c", "d")...),
+			"↻ another client removed 2 namespaces, removed 4 configs"},
+	} {
+		a.m.reportRefresh(a.demo, model.RefreshReport{Items: tc.items})
+		if got := a.m.msgs.history[len(a.m.msgs.history)-1].text; got != tc.want {
+			t.Errorf("got  %q\nwant %q", got, tc.want)
+		}
+	}
+}
