@@ -56,6 +56,15 @@ func TestLiveChangesShowUpWithoutAKey(t *testing.T) {
 	}
 	a.press("h", "s").wantScreen("Persist config database/mysqli?", "≈ another client changed host: persisting merges")
 	a.press("y").wantScreen("✓ persisted database/mysqli", "merged with another client's change to host")
+	merged := 0
+	for _, msg := range a.m.msgs.history {
+		if strings.Contains(msg.text, "merged with") {
+			merged++
+		}
+	}
+	if merged != 1 {
+		t.Fatalf("the one merge is told in %d messages", merged)
+	}
 	if got, _ := s.Get("database", "mysqli"); got != `{"host": "db.prod", "db_name": "sambe_db", "user": "mine"}` {
 		t.Fatalf("stored %s", got)
 	}
