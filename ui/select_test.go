@@ -63,21 +63,20 @@ func TestSelectionFollowsTheNameWhileLoading(t *testing.T) {
 // arrived yet is still found when it does.
 func TestListFollowsTheRowOnScreen(t *testing.T) {
 	var l list
-	l.setNames([]string{"big", "database"}, true)
-	if l.selected() != "big" {
-		t.Fatalf("selected %q at first", l.selected())
-	}
-	l.setNames([]string{"aaa", "big", "database"}, true)
-	if l.selected() != "big" {
-		t.Fatalf("a row added above moved the cursor to %q", l.selected())
-	}
-	l.setNames([]string{"aaa", "database"}, true)
-	if l.selected() != "database" {
-		t.Fatalf("selected %q after big went away", l.selected())
-	}
-	l.setNames([]string{"a", "aaa", "database"}, true)
-	if l.selected() != "database" {
-		t.Fatalf("the neighbour is not followed: %q", l.selected())
+	for _, step := range []struct {
+		names []string
+		want  string
+	}{
+		{[]string{"big", "database"}, "big"},                // the first row, never moved to
+		{[]string{"aaa", "big", "database"}, "big"},         // a row added above
+		{[]string{"aaa", "database"}, "database"},           // big went away
+		{[]string{"a", "aaa", "database"}, "database"},      // the neighbour is followed
+		{[]string{"a", "aaa", "database", "z"}, "database"}, // a row added below
+	} {
+		l.setNames(step.names, true)
+		if l.selected() != step.want {
+			t.Fatalf("%v: selected %q, want %q", step.names, l.selected(), step.want)
+		}
 	}
 	// A restored position waits for its name through an empty list and
 	// one without it.
