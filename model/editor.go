@@ -6,18 +6,18 @@ import (
 	"strings"
 
 	"github.com/confo-dev/confo/confo"
-	"github.com/confo-dev/confo/confo/jsonvalue"
+	"github.com/confo-dev/confo/internal/editorfile"
 )
 
 // An external editor ($VISUAL, $EDITOR) gets a value as pretty JSON under a
-// few comment lines that say what is edited; an invalid result comes back
-// with the error on top. The rule for types: the text is JSON and says its
-// own type, except that a string field also takes text that is not JSON as
-// the string itself, so its quotes may be dropped.
+// few comment lines that say what is edited (internal/editorfile, shared
+// with the CLI's confo edit); an invalid result comes back with the error
+// on top. The rule for types: the text is JSON and says its own type,
+// except that a string field also takes text that is not JSON as the
+// string itself, so its quotes may be dropped.
 
-// editorComment starts the lines at the top of an editor file that are not
-// part of the value.
-const editorComment = "//"
+// editorOnSave is what saving the file does, in the TUI.
+const editorOnSave = "save and quit to apply it (not persisted until you persist)"
 
 // ErrEditorEmpty is an editor file left without a value: the edit is
 // cancelled.
@@ -57,81 +57,49 @@ func (b *Backend) EditorText(ns, cfg, field string) (EditorTarget, error) {
 	case field == "" && errors.As(err, &bad):
 		c := b.config(ns, cfg)
 		t.raw = true
-		t.Text = editorHeader(t.Title(), "not JSON: "+bad.Reason) + string(c.Base().Bytes)
+		// The reason says what is wrong ("not JSON: …") by itself.
+		t.Text = editorfile.Header(t.what(), editorOnSave, bad.Reason) + string(c.Base().Bytes)
 		return t, nil
 	case err != nil:
 		return t, err
 	}
 	t.cur, t.Kind = v, v.Kind().String()
-	t.Text = editorHeader(t.Title()+" ("+t.Kind+")", "") + strings.Join(Pretty(v), "\n") + "\n"
+	t.Text = editorfile.Header(t.what(), editorOnSave, "") + strings.Join(Pretty(v), "\n") + "\n"
 	return t, nil
 }
 
-func editorHeader(what, problem string) string {
-	var b strings.Builder
-	if problem != "" {
-		b.WriteString(editorComment + " confo: " + oneLine(problem) + "\n")
+// what names the target in the file's header, with its kind when known.
+func (t EditorTarget) what() string {
+	if t.Kind == "" {
+		return t.Title()
 	}
-	b.WriteString(editorComment + " confo: editing " + oneLine(what) + ". Save and quit to apply (not persisted until you persist).\n")
-	b.WriteString(editorComment + " Lines starting with " + editorComment + " at the top are ignored; an empty value cancels.\n")
-	return b.String()
+	return t.Title() + " (" + t.Kind + ")"
 }
-
-func oneLine(s string) string { return strings.ReplaceAll(s, "\n", " ") }
 
 // Retry is the file to reopen after an invalid result: the text as the
 // user left it, the error on top.
 func (t EditorTarget) Retry(text string, err error) EditorTarget {
-	_, body := splitComments(text)
-	t.Text = editorHeader(t.Title(), err.Error()) + body
+	_, body := editorfile.Split(text)
+	t.Text = editorfile.Header(t.what(), editorOnSave, err.Error()) + body
 	return t
 }
 
-// Parse reads the edited file by the editor rule.
+// Parse reads the edited file by the editor rule. A syntax error says its
+// line in the file Retry reopens.
 func (t EditorTarget) Parse(text string) (confo.Value, error) {
-	skipped, body := splitComments(text)
+	_, body := editorfile.Split(text)
 	trimmed := strings.TrimSpace(body)
 	if trimmed == "" {
 		return confo.Value{}, ErrEditorEmpty
 	}
-	v, err := confo.Decode([]byte(trimmed))
+	v, err := confo.Decode([]byte(body))
 	if err == nil {
 		return v, nil
 	}
 	if !t.raw && t.cur.Kind() == confo.String && !strings.ContainsAny(trimmed[:1], `{["`) {
 		return confo.StringValue(strings.TrimSuffix(body, "\n")), nil
 	}
-	lead := len(body) - len(strings.TrimLeft(body, " \t\r\n"))
-	return confo.Value{}, fmt.Errorf("not JSON at %s: %w", position(text, skipped+lead, err), err)
-}
-
-// splitComments splits the comment lines at the top from the rest and
-// returns the byte length of the comments.
-func splitComments(text string) (int, string) {
-	n := 0
-	for {
-		line, rest, ok := strings.Cut(text[n:], "\n")
-		if !strings.HasPrefix(strings.TrimSpace(line), editorComment) {
-			return n, text[n:]
-		}
-		if !ok {
-			return len(text), ""
-		}
-		n = len(text) - len(rest)
-	}
-}
-
-// position turns a syntax error's offset in the value into "line L, column C"
-// of the file.
-func position(text string, start int, err error) string {
-	var syn *jsonvalue.SyntaxError
-	if !errors.As(err, &syn) {
-		return "the value"
-	}
-	off := min(start+syn.Offset, len(text))
-	line := strings.Count(text[:off], "\n") + 1
-	col := off - strings.LastIndexByte(text[:off], '\n')
-	return fmt.Sprintf("line %d, column %d", line, col)
+	return confo.Value{}, errors.New(editorfile.NotJSON(body, err))
 }
 
 // ApplyEditor sets the edited value as an unsaved edit.

@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -142,8 +143,9 @@ func TestEditorParse(t *testing.T) {
 		{host, "// c\n\"db\"\n", `"db"`, ""},
 		{host, "db.internal\n", `"db.internal"`, ""},
 		{host, "3306\n", `3306`, ""},
-		{host, "{oops\n", "", "not JSON at line 1, column 2"},
-		{port, "// a\n// b\n  [1,\n", "", "line 3"},
+		// Lines and columns of the file reopened with the error on top.
+		{host, "{oops\n", "", "not JSON at line 4, column 2: "},
+		{port, "// a\n// b\n  [1,\n", "", "not JSON at line 5, column 1: "},
 		{port, "\"3306\"", `"3306"`, ""},
 		{port, "// only comments\n\n", "", "holds no value"},
 	} {
@@ -176,5 +178,54 @@ func TestFieldsViewIsCachedUntilAChange(t *testing.T) {
 	v2 := b.Fields("database", "mysqli")
 	if v2 == v1 || !v2.Deleted("tls") || v2.Row(len(v2.Names())-1).Mark != MarkDeleted {
 		t.Fatalf("after delete: %v", v2.Names())
+	}
+}
+
+// TestEditorFileHeader: the header is confo's text, so the stored name in
+// it is escaped; the stored bytes under it stay exact; a syntax error's
+// line is the line of the reopened file that holds the problem; and the
+// reason of bytes that are not JSON is said once.
+func TestEditorFileHeader(t *testing.T) {
+	store := confotest.NewMemStore(false)
+	hostile := "title\x1b]2;PWNED\x07ns"
+	store.Put(hostile, "plain", `{"a": 1}`)
+	store.Put(hostile, "raw", "{broken \x1b[31m")
+	b := NewBackend("demo", store, confotest.Loaded(t, store), Options{})
+
+	plain, err := b.EditorText(hostile, "plain", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, body := plain.Text[:strings.Index(plain.Text, "{")], plain.Text[strings.Index(plain.Text, "{"):]
+	if strings.ContainsAny(header, "\x1b\x07") || !strings.Contains(header, `// confo: editing title\x1b]2;PWNED\x07ns/plain (object); `) {
+		t.Fatalf("header not escaped:\n%q", header)
+	}
+	if body != "{\n  \"a\": 1\n}\n" {
+		t.Fatalf("body %q", body)
+	}
+	edited := strings.Replace(plain.Text, `"a": 1`, `"a": 1,`, 1)
+	_, err = plain.Parse(edited)
+	if err == nil {
+		t.Fatal("trailing comma accepted")
+	}
+	retry := plain.Retry(edited, err)
+	lines := strings.Split(retry.Text, "\n")
+	var line, col int
+	if _, serr := fmt.Sscanf(lines[0], "// confo: not JSON at line %d, column %d:", &line, &col); serr != nil {
+		t.Fatalf("first line %q: %v", lines[0], serr)
+	}
+	if line < 1 || line > len(lines) || lines[line-1] != "}" || col != 1 {
+		t.Fatalf("error at line %d, column %d of:\n%s", line, col, retry.Text)
+	}
+	if !strings.HasPrefix(err.Error(), lines[0][len("// confo: "):]) {
+		t.Fatalf("the status %q and the file %q disagree", err, lines[0])
+	}
+
+	raw, err := b.EditorText(hostile, "raw", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(raw.Text, "not JSON") != 1 || !strings.HasSuffix(raw.Text, "\n{broken \x1b[31m") {
+		t.Fatalf("raw text %q", raw.Text)
 	}
 }

@@ -215,7 +215,7 @@ func TestReadOnlyAndBusyRefuseEdits(t *testing.T) {
 	b := newBackend(t)
 	b.readOnly = true
 	err := b.SetField("database", "mysqli", "port", "1")
-	if !errors.Is(err, confo.ErrReadOnly) || !strings.Contains(err.Error(), "read-only") {
+	if !errors.Is(err, confo.ErrReadOnly) || err.Error() != "demo is read-only: editing and persisting are disabled" {
 		t.Fatalf("read-only edit: %v", err)
 	}
 	b.readOnly, b.busy = false, "persisting"

@@ -53,7 +53,7 @@ func (m *Model) renderFields(w, h int) []string {
 	start, end := l.visible(m.listRows(paneFields))
 	nameW := 0
 	for i := start; i < end; i++ {
-		nameW = max(nameW, ansi.StringWidth(termsafe.Name(l.at(i)))+1)
+		nameW = max(nameW, ansi.StringWidth(m.name(l.at(i)))+1)
 	}
 	nameW = min(nameW, max(w/3, 6))
 	const typeW = 7

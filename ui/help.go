@@ -70,18 +70,22 @@ func (d *helpDialog) view(m *Model) string {
 
 // balance picks the shortest column height whose layout fits the width, so
 // a wide screen shows the groups side by side instead of one long column.
+// When no layout of at most maxH lines fits, fewer, taller columns do:
+// the help scrolls, while a column cut at the border cannot be read.
 func balance(groups [][]string, w, maxH int) [][]string {
-	h := 0
+	h, total := 0, 0
 	for _, g := range groups {
 		h = max(h, len(g))
+		total += len(g) + 1
 	}
-	for ; h < maxH; h++ {
-		cols := newspaper(groups, h)
-		if columnsWidth(cols) <= w {
+	var cols [][]string
+	for ; h <= max(total, maxH); h++ {
+		cols = newspaper(groups, h)
+		if columnsWidth(cols) <= w || len(cols) == 1 {
 			return cols
 		}
 	}
-	return newspaper(groups, maxH)
+	return cols
 }
 
 func columnsWidth(cols [][]string) int {

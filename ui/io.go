@@ -90,8 +90,13 @@ func (m *Model) persistDone(msg persistDoneMsg) tea.Cmd {
 	delete(m.quitAfter, b)
 	// Changes other clients made meanwhile waited for the persist.
 	next := tea.Batch(m.nextLoad(b), m.refresh(b))
-	for _, note := range out.Merged {
-		m.setStatus(statusInfo, "✓ "+note.String())
+	// One merge is told in the persist's own message; several get a line
+	// each, and a failed persist keeps them too (they say what was read).
+	persisted := len(out.Conflicts) == 0 && out.Err == nil
+	if !persisted || len(out.Merged) > 1 {
+		for _, note := range out.Merged {
+			m.setStatus(statusInfo, "✓ "+note.String())
+		}
 	}
 	switch {
 	case len(out.Conflicts) > 0:

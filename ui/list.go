@@ -18,7 +18,8 @@ type list struct {
 	key    listKey
 	cursor int
 	offset int
-	// want is the name the cursor should stay on when the names change.
+	// want is the name the cursor should stay on when the names change;
+	// "" until a name is chosen, and then the row under the cursor is.
 	want string
 }
 
@@ -30,36 +31,53 @@ type listKey struct {
 
 // setNames points the list at names, keeping the cursor on the same name.
 func (l *list) setNames(names []string, sorted bool) {
-	k := listKey{n: len(names), filter: l.filter}
+	if keyOf(names, l.filter) != l.key || l.names == nil {
+		l.rebuild(names, sorted, l.filter)
+	}
+}
+
+// setFilter changes the filter and recomputes the visible rows.
+func (l *list) setFilter(f string) {
+	if f != l.filter {
+		l.rebuild(l.names, l.sorted, f)
+	}
+}
+
+func keyOf(names []string, filter string) listKey {
+	k := listKey{n: len(names), filter: filter}
 	if len(names) > 0 {
 		k.first = &names[0]
 	}
-	if k == l.key && l.names != nil {
-		return
+	return k
+}
+
+// rebuild recomputes the visible rows and puts the cursor back by name.
+func (l *list) rebuild(names []string, sorted bool, filter string) {
+	// The row on screen is what e, d and s act on, whether the user moved
+	// there or it was simply the first: rows other clients add or remove
+	// above it, by a refresh or by a load merging its registry, must not
+	// slide another row under the cursor. Only a wanted name that has not
+	// arrived yet (a restored position, a row just added) is kept instead.
+	shown := l.selected()
+	following := shown != "" && (l.want == "" || l.want == shown)
+	if following {
+		l.want = shown
 	}
-	l.names, l.sorted, l.key = names, sorted, k
+	l.names, l.sorted, l.filter, l.key = names, sorted, filter, keyOf(names, filter)
 	l.idx = nil
-	if l.filter != "" {
+	if filter != "" {
 		l.idx = make([]int, 0, 64)
 		for i, n := range names {
-			if _, ok := fuzzyScore(n, l.filter); ok {
+			if _, ok := fuzzyScore(n, filter); ok {
 				l.idx = append(l.idx, i)
 			}
 		}
 	}
 	l.selectName(l.want)
-}
-
-// setFilter changes the filter and recomputes the visible rows.
-func (l *list) setFilter(f string) {
-	if f == l.filter {
-		return
+	if following {
+		// The row went away: its neighbour, now on screen, is followed.
+		l.want = l.selected()
 	}
-	l.filter = f
-	l.key = listKey{}
-	names := l.names
-	l.names = nil
-	l.setNames(names, l.sorted)
 }
 
 // Len is the number of visible rows.

@@ -89,14 +89,15 @@ func (m *Model) expireLater() tea.Cmd {
 
 // openMessages shows the history, newest last, each message in full.
 func (m *Model) openMessages() {
+	const stamp = "15:04:05  "
 	var lines []string
 	for _, msg := range m.msgs.history {
-		lines = append(lines, msg.at.Format("15:04:05")+"  "+msg.text)
+		lines = append(lines, msg.at.Format(stamp)+msg.text)
 	}
 	if len(lines) == 0 {
 		lines = []string{"no messages yet"}
 	}
 	v := newViewer("Messages", strings.Join(lines, "\n"), "")
-	v.bottom = true
+	v.bottom, v.indent = true, len(stamp)
 	m.dialog = v
 }

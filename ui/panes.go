@@ -31,9 +31,13 @@ func (m *Model) row(p paneID, i int, mark markSpec, rest string, w int) string {
 }
 
 // name shows a stored name safely: escaped, and marked when the escaped
-// form differs from the stored bytes.
+// form differs from the stored bytes. The empty name, a valid JSON key,
+// is a dim "" rather than a blank that looks like no row at all.
 func (m *Model) name(s string) string {
-	if termsafe.Needs(s) {
+	switch {
+	case s == "":
+		return m.theme.Dim.Render(`""`)
+	case termsafe.Needs(s):
 		return m.mark(escapedMark) + termsafe.Name(s)
 	}
 	return termsafe.Name(s)

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -25,6 +27,10 @@ type viewer struct {
 	offset  int
 	// bottom: start at the end (the message history).
 	bottom bool
+	// indent is how far the continuation rows of a wrapped line sit to
+	// the right: the message history puts them under the text, not under
+	// the time.
+	indent int
 	// searching: the search input has the keys.
 	searching bool
 	input     textinput.Model
@@ -53,24 +59,58 @@ func newViewer(title, text, note string) *viewer {
 	return &viewer{title: termsafe.Line(title), lines: lines, input: newInput()}
 }
 
-// layout wraps the lines to w cells, once per width.
+// layout wraps the lines to w cells, once per width. A new width keeps
+// the text at the top of the screen there, so a resize neither loses the
+// place read nor the search match shown.
 func (v *viewer) layout(w int) {
 	if w == v.width && v.wrapped != nil {
 		return
 	}
+	var top span
+	if v.offset < len(v.wrapped) {
+		top = v.wrapped[v.offset]
+	}
 	v.width, v.wrapped = w, v.wrapped[:0]
+	indent := v.contIndent(w)
 	for i, l := range v.lines {
-		v.wrapped = wrapLine(v.wrapped, i, l, w)
+		v.wrapped = wrapLine(v.wrapped, i, l, w, indent)
+	}
+	if v.offset > 0 {
+		v.offset = v.rowOf(top.line, top.start)
 	}
 }
 
-// wrapLine appends the rows of one line wrapped at w cells, breaking
-// between grapheme clusters; ASCII takes a fast path.
-func wrapLine(out []span, i int, l string, w int) []span {
+// contIndent is the indent of continuation rows at width w: at most half
+// of it, so that a narrow screen still has room for the text.
+func (v *viewer) contIndent(w int) int { return min(v.indent, w/2) }
+
+// rowOf is the screen row that shows byte at of line.
+func (v *viewer) rowOf(line, at int) int {
+	i, _ := slices.BinarySearchFunc(v.wrapped, span{line: line, start: at}, func(s, t span) int {
+		if c := cmp.Compare(s.line, t.line); c != 0 {
+			return c
+		}
+		return cmp.Compare(s.start, t.start)
+	})
+	// The row starting after at is the next one; a skipped break space
+	// belongs to the row before it.
+	if i == len(v.wrapped) || v.wrapped[i].line != line || v.wrapped[i].start > at {
+		i = max(i-1, 0)
+	}
+	return i
+}
+
+// wrapLine appends the rows of one line wrapped at w cells, the rows after
+// the first at w-indent: at the last space that fits, whose space is then
+// not shown, or between grapheme clusters for a word longer than a row.
+// ASCII takes a fast path.
+func wrapLine(out []span, i int, l string, w, indent int) []span {
 	if l == "" {
 		return append(out, span{i, 0, 0})
 	}
+	// space is the last space of the row and used the cells before it.
 	start, used, state := 0, 0, -1
+	space, beforeSpace := -1, 0
 	for pos := 0; pos < len(l); {
 		var n, cw int
 		if c := l[pos]; c < utf8.RuneSelf && (pos+1 == len(l) || l[pos+1] < utf8.RuneSelf) {
@@ -81,8 +121,24 @@ func wrapLine(out []span, i int, l string, w int) []span {
 			n = len(cluster)
 		}
 		if used+cw > w && used > 0 {
-			out = append(out, span{i, start, pos})
-			start, used = pos, 0
+			next := max(w-indent, 1)
+			switch rest := used - beforeSpace - 1; {
+			case l[pos] == ' ':
+				out = append(out, span{i, start, pos})
+				start, used, pos = pos+n, 0, pos+n
+				space, w, indent = -1, next, 0
+				continue
+			case space > start && rest+cw <= next:
+				out = append(out, span{i, start, space})
+				start, used = space+1, rest
+			default:
+				out = append(out, span{i, start, pos})
+				start, used = pos, 0
+			}
+			space, w, indent = -1, next, 0
+		}
+		if l[pos] == ' ' {
+			space, beforeSpace = pos, used
 		}
 		used += cw
 		pos += n
@@ -94,7 +150,7 @@ func (v *viewer) rows(m *Model) int { return max(m.height-2-1-v.headRows(m), 1) 
 
 // headRows is the wrapped full title above the text.
 func (v *viewer) headRows(m *Model) int {
-	return len(wrapLine(nil, 0, v.title, max(m.width-4, 1)))
+	return len(wrapLine(nil, 0, v.title, max(m.width-4, 1), 0))
 }
 
 func (v *viewer) update(m *Model, msg tea.KeyPressMsg) tea.Cmd {
@@ -228,12 +284,8 @@ func (v *viewer) jump(m *Model, dir int) {
 // show scrolls so the current match is on screen, a few rows from the top.
 func (v *viewer) show(m *Model) {
 	mt := v.matches[v.current]
-	for r, s := range v.wrapped {
-		if s.line == mt.line && mt.start >= s.start && (mt.start < s.end || s.end == s.start) {
-			v.offset = r - min(3, r)
-			break
-		}
-	}
+	r := v.rowOf(mt.line, mt.start)
+	v.offset = r - min(3, r)
 	v.clamp(v.rows(m))
 }
 
@@ -247,12 +299,17 @@ func (v *viewer) view(m *Model) string {
 	v.clamp(h)
 	th := m.theme
 	var lines []string
-	for _, s := range wrapLine(nil, 0, v.title, inner) {
+	for _, s := range wrapLine(nil, 0, v.title, inner, 0) {
 		lines = append(lines, " "+th.FocusTitle.Render(v.title[s.start:s.end]))
 	}
 	end := min(v.offset+h, len(v.wrapped))
+	indent := strings.Repeat(" ", v.contIndent(inner))
 	for _, s := range v.wrapped[v.offset:end] {
-		lines = append(lines, " "+v.highlight(th, s))
+		if s.start > 0 {
+			lines = append(lines, " "+indent+v.highlight(th, s))
+		} else {
+			lines = append(lines, " "+v.highlight(th, s))
+		}
 	}
 	for len(lines) < h+v.headRows(m) {
 		lines = append(lines, "")

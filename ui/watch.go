@@ -88,14 +88,16 @@ func (m *Model) refreshDone(msg refreshDoneMsg) tea.Cmd {
 	return m.refresh(b)
 }
 
-// refreshWords says what a refresh did to items of one kind.
-var refreshWords = map[model.RefreshWhat]string{
-	model.RefreshChanged:          "changed",
-	model.RefreshAdded:            "added",
-	model.RefreshRemoved:          "removed",
-	model.RefreshNamespaceAdded:   "added namespace",
-	model.RefreshNamespaceRemoved: "removed namespace",
-	model.RefreshBadList:          "made unreadable the list of",
+// refreshWords says what a refresh did to items of one kind: the verb,
+// what goes before one item's name (a config's ns/cfg says what it is),
+// and what goes before the count of several.
+var refreshWords = map[model.RefreshWhat]struct{ verb, one, many string }{
+	model.RefreshChanged:          {"changed", "", ""},
+	model.RefreshAdded:            {"added", "", ""},
+	model.RefreshRemoved:          {"removed", "", ""},
+	model.RefreshNamespaceAdded:   {"added", "namespace ", ""},
+	model.RefreshNamespaceRemoved: {"removed", "namespace ", ""},
+	model.RefreshBadList:          {"made unreadable", "the list of ", "the lists of "},
 }
 
 // refreshOrder is the order of the parts of a refresh's message.
@@ -111,15 +113,15 @@ func (m *Model) reportRefresh(b *model.Backend, r model.RefreshReport) {
 	}
 	var parts []string
 	for _, what := range refreshOrder {
-		items := byWhat[what]
+		items, words := byWhat[what], refreshWords[what]
 		switch {
 		case len(items) == 0:
 		case len(items) == 1:
-			parts = append(parts, refreshWords[what]+" "+itemName(items[0]))
-		case what == model.RefreshNamespaceAdded || what == model.RefreshNamespaceRemoved || what == model.RefreshBadList:
-			parts = append(parts, refreshWords[what]+" "+plural(len(items), "namespace", "namespaces"))
+			parts = append(parts, words.verb+" "+words.one+itemName(items[0]))
+		case items[0].Config == "": // namespaces are items without a config
+			parts = append(parts, words.verb+" "+words.many+plural(len(items), "namespace", "namespaces"))
 		default:
-			parts = append(parts, refreshWords[what]+" "+plural(len(items), "config", "configs"))
+			parts = append(parts, words.verb+" "+words.many+plural(len(items), "config", "configs"))
 		}
 	}
 	if len(parts) > 0 {

@@ -56,6 +56,15 @@ func TestLiveChangesShowUpWithoutAKey(t *testing.T) {
 	}
 	a.press("h", "s").wantScreen("Persist config database/mysqli?", "≈ another client changed host: persisting merges")
 	a.press("y").wantScreen("✓ persisted database/mysqli", "merged with another client's change to host")
+	merged := 0
+	for _, msg := range a.m.msgs.history {
+		if strings.Contains(msg.text, "merged with") {
+			merged++
+		}
+	}
+	if merged != 1 {
+		t.Fatalf("the one merge is told in %d messages", merged)
+	}
 	if got, _ := s.Get("database", "mysqli"); got != `{"host": "db.prod", "db_name": "sambe_db", "user": "mine"}` {
 		t.Fatalf("stored %s", got)
 	}
@@ -147,5 +156,41 @@ func TestKeyCollisionIsMarkedAndRefused(t *testing.T) {
 	a.press("l", "e").replace("3").wantScreen(`✗ config "b-c" in namespace "a" and config "c" in namespace "a-b" share the key "a-b-c"; rename one of them`)
 	if got := a.local("a", "b-c"); got != `{"v": 1}` {
 		t.Fatalf("edited: %s", got)
+	}
+}
+
+func TestRefreshMessagesNameWhatChangedOnce(t *testing.T) {
+	a, _ := liveApp(t, true)
+	ns := func(what model.RefreshWhat, names ...string) []model.RefreshItem {
+		var out []model.RefreshItem
+		for _, n := range names {
+			out = append(out, model.RefreshItem{Namespace: n, What: what})
+		}
+		return out
+	}
+	cfgs := func(what model.RefreshWhat, names ...string) []model.RefreshItem {
+		var out []model.RefreshItem
+		for _, n := range names {
+			out = append(out, model.RefreshItem{Namespace: "database", Config: n, What: what})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		items []model.RefreshItem
+		want  string
+	}{
+		{ns(model.RefreshNamespaceRemoved, "x"), "↻ another client removed namespace x"},
+		{ns(model.RefreshNamespaceRemoved, "x", "y"), "↻ another client removed 2 namespaces"},
+		{ns(model.RefreshNamespaceAdded, "x", "y", "z"), "↻ another client added 3 namespaces"},
+		{ns(model.RefreshBadList, "x"), "↻ another client made unreadable the list of x"},
+		{ns(model.RefreshBadList, "x", "y"), "↻ another client made unreadable the lists of 2 namespaces"},
+		{cfgs(model.RefreshChanged, "a"), "↻ another client changed database/a"},
+		{append(ns(model.RefreshNamespaceRemoved, "x", "y"), cfgs(model.RefreshRemoved, "a", "b", "c", "d")...),
+			"↻ another client removed 2 namespaces, removed 4 configs"},
+	} {
+		a.m.reportRefresh(a.demo, model.RefreshReport{Items: tc.items})
+		if got := a.m.msgs.history[len(a.m.msgs.history)-1].text; got != tc.want {
+			t.Errorf("got  %q\nwant %q", got, tc.want)
+		}
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/confo-dev/confo/confo"
-	"github.com/confo-dev/confo/confo/jsonvalue"
+	"github.com/confo-dev/confo/internal/editorfile"
 )
 
 func (a *app) editCommand() *cobra.Command {
@@ -36,9 +36,8 @@ file, cancels.`,
 	}
 }
 
-const editHelp = `# Edit %s/%s; save and quit to persist it. Lines that begin with '#'
-# are ignored. Quit without saving, or empty the file, to cancel.
-`
+// editOnSave is what saving the file does, for confo edit.
+const editOnSave = "save and quit to persist it, quit without saving to cancel"
 
 func (a *app) edit(ns, name string) error {
 	t, err := a.openNamespace(ns)
@@ -64,7 +63,8 @@ func (a *app) edit(ns, name string) error {
 		}
 	}()
 
-	header, body := fmt.Sprintf(editHelp, ns, name), prettyJSON(raw)
+	what := ns + "/" + name
+	header, body := editorfile.Header(what, editOnSave, ""), prettyJSON(raw)
 	var value confo.Value
 	for {
 		shown := header + body
@@ -80,7 +80,7 @@ func (a *app) edit(ns, name string) error {
 			keep = true
 			return fmt.Errorf("edit cancelled: the text is still not valid JSON; it is kept in %s", path)
 		}
-		body = dropComments(edited)
+		_, body = editorfile.Split(edited)
 		if strings.TrimSpace(body) == "" {
 			a.notef("edit cancelled: the file was emptied")
 			return nil
@@ -88,7 +88,7 @@ func (a *app) edit(ns, name string) error {
 		if value, err = confo.Decode([]byte(body)); err == nil {
 			break
 		}
-		header = invalidHeader(body, err)
+		header = editorfile.Header(what, editOnSave, editorfile.NotJSON(body, err))
 	}
 	if value.Equal(old) {
 		a.notef("edit cancelled: no changes")
@@ -159,33 +159,3 @@ func prettyJSON(raw []byte) string {
 	b.WriteByte('\n')
 	return b.String()
 }
-
-// dropComments removes the leading lines that begin with '#': the help and
-// error text confo put there. JSON cannot start with '#'.
-func dropComments(text string) string {
-	for strings.HasPrefix(text, "#") {
-		_, rest, found := strings.Cut(text, "\n")
-		if !found {
-			return ""
-		}
-		text = rest
-	}
-	return text
-}
-
-// invalidHeader is the comment put on top of text Decode refused, naming
-// the line and column of the problem.
-func invalidHeader(body string, err error) string {
-	msg := err.Error()
-	if se, ok := errors.AsType[*jsonvalue.SyntaxError](err); ok {
-		before := body[:min(se.Offset, len(body))]
-		// Lines as the user sees them in the file, under this header.
-		line := strings.Count(before, "\n") + 1 + strings.Count(invalidText, "\n")
-		col := len(before) - strings.LastIndexByte(before, '\n')
-		msg = fmt.Sprintf("line %d, column %d: %s", line, col, se.Msg)
-	}
-	msg = strings.ReplaceAll(msg, "\n", " ")
-	return fmt.Sprintf(invalidText, msg)
-}
-
-const invalidText = "# This is not valid JSON (%s).\n# Fix it and save, or empty the file to cancel.\n"

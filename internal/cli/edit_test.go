@@ -70,7 +70,7 @@ func TestCLIEditPersistsAValidEdit(t *testing.T) {
 	}
 	seen := readLog(t, log)
 	// Pretty-printed, under the help comment.
-	if !strings.Contains(seen, "# Edit database/mysqli; save and quit to persist it.") ||
+	if !strings.Contains(seen, "// confo: editing database/mysqli; save and quit to persist it") ||
 		!strings.Contains(seen, "{\n  \"host\": \"localhost\",\n  \"db_name\": \"sambe_db\",\n  \"user\": \"root\"\n}\n") {
 		t.Fatalf("the editor was given:\n%s", seen)
 	}
@@ -94,11 +94,15 @@ func TestCLIEditReopensOnInvalidJSON(t *testing.T) {
 		t.Fatalf("want two editor runs, got %d:\n%s", len(runs)-1, readLog(t, log))
 	}
 	second := runs[2]
-	if !strings.HasPrefix(second, "# This is not valid JSON (line ") || !strings.Contains(second, `"host": "localhost,`) {
-		t.Fatalf("the second run does not show the error on top of the user's text:\n%s", second)
+	// The error's line is the broken line of this file, the one shown.
+	lines := strings.Split(second, "\n")
+	var line int
+	if _, err := fmt.Sscanf(lines[0], "// confo: not JSON at line %d,", &line); err != nil || line > len(lines) ||
+		lines[line-1] != `  "host": "localhost,` {
+		t.Fatalf("the second run does not show the error, and its line, on top of the user's text:\n%s", second)
 	}
-	if strings.Contains(second, "# Edit database/postgres") {
-		t.Fatalf("the help comment stays on top of the error:\n%s", second)
+	if strings.Count(second, "not JSON") != 1 || !strings.Contains(second, "// confo: editing database/postgres") {
+		t.Fatalf("the header under the error:\n%s", second)
 	}
 }
 
@@ -162,5 +166,22 @@ func TestCLIEditConflict(t *testing.T) {
 	}
 	if got := runCLI(t, "", "--redis", url, "get", "database", "mysqli").want(t, exitOK).stdout; got != theirs+"\n" {
 		t.Fatalf("their version was overwritten: %s", got)
+	}
+}
+
+// The header is confo's text: a stored name in it is escaped, as on the
+// terminal; the value under it keeps its bytes.
+func TestCLIEditHeaderEscapesTheName(t *testing.T) {
+	m, url := seeded(t)
+	// Written by a tool that does not check names, as confo does.
+	ns := "title\x1b]2;PWNED\x07ns"
+	m.Set("confo", `{"namespaces": ["database", "sales", "title\u001b]2;PWNED\u0007ns"]}`)
+	m.Set(ns, `{"configurations": ["plain"]}`)
+	m.Set(ns+"-plain", `{"a": "\u001b"}`)
+	log := editorScript(t, "")
+	runCLI(t, "", "--redis", url, "edit", "title\x1b]2;PWNED\x07ns", "plain").want(t, exitOK)
+	seen := readLog(t, log)
+	if !strings.Contains(seen, `// confo: editing title\x1b]2;PWNED\x07ns/plain; `) || strings.Count(seen, "\x1b") != 0 || !strings.Contains(seen, `"a": "\u001b"`) {
+		t.Fatalf("the editor was given:\n%q", seen)
 	}
 }

@@ -132,7 +132,7 @@ echo "--- editor run $n ---"; cat "$1"; echo "--- press enter ---"; read x
 	}
 
 	e := startPane(t, "", []string{"EDITOR=" + editor, "VISUAL="}, bin, "--redis", "redis://"+addr, "edit", "database", "mysqli")
-	e.waitFor(e2eWait, "the editor on the pretty config", hasAll("--- editor run 0 ---", "# Edit database/mysqli", `  "user": "admin"`, "--- press enter ---"))
+	e.waitFor(e2eWait, "the editor on the pretty config", hasAll("--- editor run 0 ---", "// confo: editing database/mysqli", `  "user": "admin"`, "--- press enter ---"))
 	send(t, e.sock, "Enter")
 	if status := e.waitStatus(); status != "0" {
 		e.fatalf("edit exited with %s", status)
@@ -144,7 +144,7 @@ echo "--- editor run $n ---"; cat "$1"; echo "--- press enter ---"; read x
 	e = startPane(t, "", []string{"EDITOR=" + editor, "VISUAL="}, bin, "--redis", "redis://"+addr, "edit", "database", "postgres")
 	e.waitFor(e2eWait, "the broken edit", hasAll("--- editor run 1 ---", `"host": "localhost"`))
 	send(t, e.sock, "Enter")
-	e.waitFor(e2eWait, "the editor again, with the error on top", hasAll("--- editor run 2 ---", "# This is not valid JSON (line 5, column 3", `"host": "db2.internal",`))
+	e.waitFor(e2eWait, "the editor again, with the error on top", hasAll("--- editor run 2 ---", "// confo: not JSON at line 6, column 3", `"host": "db2.internal",`))
 	send(t, e.sock, "Enter")
 	if status := e.waitStatus(); status != "0" {
 		e.fatalf("edit exited with %s", status)
