@@ -173,20 +173,10 @@ func (b *Backend) CheckWritable() error {
 		return fmt.Errorf("%s is not open yet: %w", b.name, ErrNotOpen)
 	}
 	if b.readOnly {
-		return &readOnlyError{backend: b.name}
+		return &confo.ReadOnlyError{What: b.name, Why: "editing and persisting are disabled"}
 	}
 	return b.checkIdle()
 }
-
-// readOnlyError is confo.ErrReadOnly for callers that must tell it apart,
-// worded once: wrapping it with %w would repeat "backend is read-only".
-type readOnlyError struct{ backend string }
-
-func (e *readOnlyError) Error() string {
-	return e.backend + " is read-only: editing and persisting are disabled"
-}
-
-func (e *readOnlyError) Unwrap() error { return confo.ErrReadOnly }
 
 func (b *Backend) checkIdle() error {
 	if b.busy != "" {

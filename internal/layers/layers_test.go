@@ -21,7 +21,8 @@ const module = "github.com/confo-dev/confo/"
 // session above them may use every layer, so they are not listed.
 var allowed = map[string][]string{
 	"ui":                  {"model", "internal/termsafe"},
-	"model":               {"confo", "confo/jsonvalue", "internal/termsafe"},
+	"model":               {"confo", "confo/jsonvalue", "internal/termsafe", "internal/editorfile"},
+	"internal/editorfile": {"internal/termsafe", "confo/jsonvalue"},
 	"confo":               {"confo/store", "confo/jsonvalue", "confo/redisstore", "confo/dirstore"},
 	"confo/jsonvalue":     {},
 	"confo/store":         {},
