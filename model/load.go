@@ -83,6 +83,13 @@ func (b *Backend) FinishOpen(r OpenResult) error {
 	return nil
 }
 
+// BadSettings reports whether the backend failed to open because of its
+// own settings (a URL or credentials that cannot be used), which trying
+// again does not change.
+func (b *Backend) BadSettings() bool {
+	return !b.Open() && errors.Is(b.load.err, confo.ErrBadCredentials)
+}
+
 // Close closes the store, if open.
 func (b *Backend) Close() error {
 	if b.store == nil {

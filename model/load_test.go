@@ -94,6 +94,9 @@ func TestOpenFailureAndRetry(t *testing.T) {
 	if err := b.FinishOpen(b.StartOpen().Run(context.Background())); err == nil || b.Conn() != Failed || b.LastErr() != "cannot reach a" {
 		t.Fatalf("failed open: %v %v", err, b.Conn())
 	}
+	if b.BadSettings() {
+		t.Fatal("an unreachable server taken for bad settings: retrying may help")
+	}
 	if b.NextLoad("") != nil {
 		t.Fatal("load after a failed open")
 	}
@@ -103,6 +106,18 @@ func TestOpenFailureAndRetry(t *testing.T) {
 	}
 	if err := b.FinishOpen(b.StartOpen().Run(context.Background())); err != nil || b.Conn() != Connected {
 		t.Fatalf("retry: %v", err)
+	}
+}
+
+// A backend whose URL or credentials cannot be used fails for good:
+// retrying does not help, and the UI says so instead of offering it.
+func TestOpenFailureOfBadSettings(t *testing.T) {
+	b := NewPending("p", Source{Kind: "redis", Address: "a", Open: func(context.Context) (confo.Store, error) {
+		return nil, fmt.Errorf("database 1 on a cluster: %w", confo.ErrBadCredentials)
+	}}, Options{})
+	b.FinishOpen(b.StartOpen().Run(context.Background()))
+	if b.Conn() != Failed || !b.BadSettings() {
+		t.Fatalf("bad settings not told apart: %v %v", b.Conn(), b.BadSettings())
 	}
 }
 

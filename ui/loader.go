@@ -39,10 +39,18 @@ func (m *Model) open(b *model.Backend) tea.Cmd {
 func (m *Model) openDone(msg openDoneMsg) tea.Cmd {
 	b := msg.result.Backend()
 	if err := b.FinishOpen(msg.result); err != nil {
-		m.fail(fmt.Errorf("backend %s: %w; %s retries", q(b.Name()), err, m.keys.ReloadBackend.Help().Key))
+		m.fail(fmt.Errorf("backend %s: %w; %s", q(b.Name()), err, m.retryHint(b)))
 		return nil
 	}
 	return tea.Batch(m.nextLoad(b), m.watch(b))
+}
+
+// retryHint says what brings a backend that failed to open back.
+func (m *Model) retryHint(b *model.Backend) string {
+	if b.BadSettings() {
+		return "fix its settings and start confo again"
+	}
+	return m.keys.ReloadBackend.Help().Key + " retries"
 }
 
 // nextLoad starts the next step of b's first load, if any.

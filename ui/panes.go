@@ -101,7 +101,7 @@ func (m *Model) emptyNamespaces() string {
 	b := m.current
 	switch {
 	case b.Conn() == model.Failed:
-		return m.keys.ReloadBackend.Help().Key + " retries"
+		return m.retryHint(b)
 	case !b.Open():
 		return "connecting…"
 	case !b.LoadProgress().Registry:
