@@ -140,6 +140,11 @@ func (w *watcher) followSentinels(ctx context.Context) error {
 		}
 		defer sentinel.Close()
 		defer sub.Close()
+		// No deadline bounds a subscriber's wait, and the Sentinels say
+		// nothing when a master dies with no replica to promote: closing
+		// the subscription is what ends the wait once the watch of the
+		// master itself fails.
+		defer context.AfterFunc(ctx, func() { sub.Close() })()
 		for {
 			msg, err := sub.ReceiveMessage(ctx)
 			switch {
