@@ -109,7 +109,9 @@ func (s *Store) sentinelMaster(ctx context.Context) (string, error) {
 		sentinel.Close()
 		switch {
 		case err == nil && len(master) == 2:
-			return net.JoinHostPort(master[0], master[1]), nil
+			addr := net.JoinHostPort(master[0], master[1])
+			s.master.Store(&addr)
+			return addr, nil
 		case errors.Is(err, redis.Nil):
 			return "", fmt.Errorf("open redis %s: sentinel %s knows no master named %q", s.Address(), addr, s.cfg.MasterName)
 		case isAuthError(err):
@@ -120,6 +122,14 @@ func (s *Store) sentinelMaster(ctx context.Context) (string, error) {
 		errs = append(errs, fmt.Errorf("sentinel %s: %w", addr, err))
 	}
 	return "", &store.UnreachableError{Addr: "the sentinels of " + s.cfg.MasterName, Err: errors.Join(errs...)}
+}
+
+// lastMaster is the master's address as the Sentinels last named it, or "".
+func (s *Store) lastMaster() string {
+	if addr := s.master.Load(); addr != nil {
+		return *addr
+	}
+	return ""
 }
 
 func (s *Store) sentinelAddrs() []string { return append([]string{s.cfg.Addr}, s.cfg.MoreAddrs...) }
@@ -189,21 +199,38 @@ func (s *Store) openError(err error) error {
 // typed errors and plain words callers act on, and returns any other error
 // (or one it already typed) unchanged. The server's auth message never
 // holds the password, so it is kept.
-func (s *Store) classify(err error) error {
+func (s *Store) classify(err error) error { return s.classifyAt(err, "") }
+
+// classifyAt is classify for a failure on the node at addr ("" when not
+// known), which it names when the error itself names no address.
+func (s *Store) classifyAt(err error, addr string) error {
 	if typed(err) {
 		return err
 	}
 	if isAuthError(err) {
-		return fmt.Errorf("redis %s: %w (%s)", s.cfg.Addr, store.ErrAuth, err)
+		return s.authError(err, addr)
 	}
 	if isServerError(err) {
 		return s.classifyReply(err)
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, redis.ErrClosed) {
-		return &store.UnreachableError{Addr: s.unreachableAddr(err), Err: s.unreachableWhy(err)}
+		return &store.UnreachableError{Addr: s.unreachableAddr(err, addr), Err: s.unreachableWhy(err)}
 	}
 	return err
+}
+
+// authError says whose credentials were refused: under Sentinel the data
+// nodes' (the URL's username and password parameters), by the master the
+// Sentinels named, not the Sentinels' own.
+func (s *Store) authError(err error, addr string) error {
+	if s.mode != modeSentinel {
+		if addr == "" {
+			addr = s.cfg.Addr
+		}
+		return fmt.Errorf("redis %s: %w (%s)", addr, store.ErrAuth, err)
+	}
+	return fmt.Errorf("%s refused the data nodes' credentials (not the Sentinels'): %w (%s)", s.masterOf(addr), store.ErrAuth, err)
 }
 
 // typed reports an error classify leaves as it is: one it typed already,
@@ -219,20 +246,36 @@ func typed(err error) bool {
 }
 
 // unreachableAddr names what could not be reached: the address the
-// connection failed on, or the deployment.
-func (s *Store) unreachableAddr(err error) string {
+// connection failed on, else the node at addr, else the master the
+// Sentinels named last, in the deployment's terms.
+func (s *Store) unreachableAddr(err error, addr string) string {
 	var op *net.OpError
-	addr := s.cfg.Addr
 	if errors.As(err, &op) && op.Addr != nil {
 		addr = op.Addr.String()
 	}
-	switch s.mode {
-	case modeSentinel:
-		return fmt.Sprintf("the master of %s (%s)", s.cfg.MasterName, addr)
-	case modeCluster:
+	switch {
+	case s.mode == modeSentinel:
+		return s.masterOf(addr)
+	case s.mode == modeCluster && addr == "":
+		return "a node of the cluster"
+	case s.mode == modeCluster:
 		return "cluster node " + addr
+	case addr == "":
+		return s.cfg.Addr
 	}
 	return addr
+}
+
+// masterOf names the Sentinel group's master, at addr, or where the
+// Sentinels last said it was.
+func (s *Store) masterOf(addr string) string {
+	if addr == "" {
+		addr = s.lastMaster()
+	}
+	if addr == "" {
+		return "the master of " + s.cfg.MasterName
+	}
+	return fmt.Sprintf("the master of %s (%s)", s.cfg.MasterName, addr)
 }
 
 // unreachableWhy adds, under Sentinel, what a refused connection most
@@ -255,7 +298,7 @@ func (s *Store) classifyReply(err error) error {
 	switch {
 	case strings.HasPrefix(msg, "READONLY"):
 		if s.mode == modeSentinel {
-			return &store.UnreachableError{Addr: fmt.Sprintf("the master of %s", s.cfg.MasterName),
+			return &store.UnreachableError{Addr: s.masterOf(""),
 				Err: errors.New("the server answering is a read-only replica now (a failover is under way); nothing was written: try again in a few seconds")}
 		}
 		return fmt.Errorf("redis %s is a read-only replica; nothing was written: connect to its master, or to the Sentinels with ?master_name=: %w", s.cfg.Addr, store.ErrReadOnly)
