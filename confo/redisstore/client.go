@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync"
 
 	"github.com/redis/go-redis/v9"
 
@@ -57,11 +58,48 @@ func (s *Store) connect(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := s.client.Ping(ctx).Err(); err != nil {
+	err := s.client.Ping(ctx).Err()
+	if s.mode == modeCluster && !isAuthError(err) {
+		err = s.clusterUp(ctx, err)
+	}
+	if err != nil {
 		s.client.Close()
 		return s.openError(err)
 	}
 	return nil
+}
+
+// clusterUp checks that every master serves, given how PING went: a node
+// of a cluster that is down still answers PING, and then refuses every
+// command on a key; and a PING that went to a dead master says less than
+// that the cluster is down.
+func (s *Store) clusterUp(ctx context.Context, pingErr error) error {
+	var mu sync.Mutex
+	var down, unreachable error
+	err := s.cluster.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		info, err := node.ClusterInfo(ctx).Result()
+		mu.Lock()
+		defer mu.Unlock()
+		switch state := infoField(info, "cluster_state"); {
+		case isServerError(err) && !isAuthError(err):
+			// An ACL may refuse CLUSTER INFO; then a command on a key
+			// tells (see classifyReply).
+		case err != nil && unreachable == nil:
+			unreachable = s.classifyAt(err, node.Options().Addr)
+		case err == nil && state != "ok" && down == nil:
+			down = &clusterDownError{reply: fmt.Sprintf("cluster_state:%s on %s", state, node.Options().Addr)}
+		}
+		return nil
+	})
+	switch {
+	case down != nil:
+		return down
+	case pingErr != nil:
+		return pingErr
+	case err != nil:
+		return err
+	}
+	return unreachable
 }
 
 // probe finds out what the single address is, and opens the client for it.
@@ -288,8 +326,25 @@ func (s *Store) unreachableWhy(err error) error {
 }
 
 // errClusterChanging marks the answers of a cluster whose slots are moving
-// or whose nodes disagree; nothing was written for the key concerned.
-var errClusterChanging = errors.New("the cluster's slot map is changing (a slot migration or failover is under way); nothing was written for that key: try again")
+// or whose nodes disagree.
+var errClusterChanging = errors.New("the cluster's slot map is changing (a slot migration or failover is under way): try again")
+
+// clusterDownError is a cluster that refuses commands (CLUSTERDOWN, or
+// cluster_state other than ok): a master is unreachable and no replica
+// took over, or a slot has no master. To callers it is unreachable.
+type clusterDownError struct {
+	reply string // what the server said
+}
+
+func (e *clusterDownError) Error() string {
+	why := "a master is unreachable and has no replica to take over"
+	if strings.Contains(e.reply, "not served") {
+		why = "a slot has no master"
+	}
+	return "the cluster is down (" + why + "): try again once it is back (" + e.reply + ")"
+}
+
+func (e *clusterDownError) Unwrap() error { return store.ErrUnreachable }
 
 // classifyReply puts in plain words the server's answers that are about
 // the deployment rather than the data.
@@ -307,8 +362,10 @@ func (s *Store) classifyReply(err error) error {
 			return fmt.Errorf("redis %s is a Redis Cluster node (it answered %s); confo could not ask it so at connect: give every node's address with ?addr=", s.cfg.Addr, firstWord(msg))
 		}
 		return fmt.Errorf("%w (%s)", errClusterChanging, msg)
-	case strings.HasPrefix(msg, "TRYAGAIN"), strings.HasPrefix(msg, "CLUSTERDOWN"):
+	case strings.HasPrefix(msg, "TRYAGAIN"):
 		return fmt.Errorf("%w (%s)", errClusterChanging, msg)
+	case strings.HasPrefix(msg, "CLUSTERDOWN"):
+		return &clusterDownError{reply: msg}
 	case strings.Contains(msg, "SELECT is not allowed in cluster mode"):
 		return badURL("%s", clusterDBReason(s.cfg.DB, s.cfg.Addr))
 	case strings.HasPrefix(msg, "NOSCRIPT"):
