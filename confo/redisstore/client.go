@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 
@@ -59,6 +60,9 @@ func (s *Store) connect(ctx context.Context) error {
 		}
 	}
 	err := s.client.Ping(ctx).Err()
+	if s.mode == modeCluster && len(s.cfg.MoreAddrs) > 0 && errors.Is(s.classify(err), store.ErrUnreachable) {
+		err = s.seedsAnswer(ctx, err)
+	}
 	if s.mode == modeCluster && !isAuthError(err) {
 		err = s.clusterUp(ctx, err)
 	}
@@ -67,6 +71,33 @@ func (s *Store) connect(ctx context.Context) error {
 		return s.openError(err)
 	}
 	return nil
+}
+
+// seedsAnswer returns pingErr unless no seed node answers, and then names
+// every seed and why: go-redis's error names the last one tried only.
+func (s *Store) seedsAnswer(ctx context.Context, pingErr error) error {
+	seeds := append([]string{s.cfg.Addr}, s.cfg.MoreAddrs...)
+	why := make([]string, len(seeds))
+	var wg sync.WaitGroup
+	for i, addr := range seeds {
+		wg.Go(func() {
+			opts := s.nodeOptions(addr)
+			opts.DB, opts.PoolSize = 0, 1
+			node := redis.NewClient(opts)
+			defer node.Close()
+			if err := node.Ping(ctx).Err(); err != nil && !isServerError(err) {
+				why[i] = err.Error()
+				if !strings.Contains(why[i], addr) {
+					why[i] = addr + ": " + why[i]
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if slices.Contains(why, "") {
+		return pingErr
+	}
+	return &store.UnreachableError{Addr: fmt.Sprintf("any of the %d seed nodes", len(seeds)), Err: errors.New(strings.Join(why, "; "))}
 }
 
 // clusterUp checks that every master serves, given how PING went: a node
