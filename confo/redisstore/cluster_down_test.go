@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +11,6 @@ import (
 	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/confo/redisstore"
 	"github.com/confo-dev/confo/confo/store"
-	"github.com/confo-dev/confo/internal/confotest"
 	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
 
@@ -25,22 +25,14 @@ func TestClusterDownIsSaidSo(t *testing.T) {
 	defer cancel()
 	// A master that holds none of the keys read, so that the reads go to
 	// live nodes, which refuse them.
-	var prefix string
-	var dead *redisserver.Server
-	for dead == nil {
-		prefix = confotest.FreshPrefix()
-		holds := map[*redisserver.Server]bool{}
-		for _, key := range []string{"confo", "rt", "rt-cfg"} {
-			m, err := c.MasterFor(ctx, prefix+key)
-			check(t, err)
-			holds[m] = true
-		}
+	prefix, dead := prefixWhere(ctx, t, c, []string{"confo", "rt", "rt-cfg"}, func(owner []*redisserver.Server) *redisserver.Server {
 		for _, m := range c.Masters() {
-			if !holds[m] {
-				dead = m
+			if !slices.Contains(owner, m) {
+				return m
 			}
 		}
-	}
+		return nil
+	})
 	s := openPrefixed(t, c.URL(), prefix)
 	roundTrip(t, s)
 	check(t, dead.Kill())

@@ -3,13 +3,13 @@ package redisstore_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/confo-dev/confo/confo/redisstore"
 	"github.com/confo-dev/confo/confo/store"
+	"github.com/confo-dev/confo/internal/confotest"
 	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
 
@@ -24,21 +24,12 @@ func TestClusterMasterRestart(t *testing.T) {
 	// The config on a master that dies, the registry and the list on
 	// others (a load then fails on reading the config), and not the first
 	// address of the URL (which an error must not blame instead).
-	var prefix string
-	var dead *redisserver.Server
-	for i := 0; dead == nil; i++ {
-		prefix = fmt.Sprintf("restart%d:", i)
-		owners := map[string]*redisserver.Server{}
-		for _, key := range []string{"confo", "ns", "ns-cfg"} {
-			m, err := c.MasterFor(ctx, prefix+key)
-			check(t, err)
-			owners[key] = m
+	prefix, dead := prefixWhere(ctx, t, c, []string{"confo", "ns", "ns-cfg"}, func(owner []*redisserver.Server) *redisserver.Server {
+		if m := owner[2]; m != owner[0] && m != owner[1] && m != c.Masters()[0] {
+			return m
 		}
-		m := owners["ns-cfg"]
-		if m != owners["confo"] && m != owners["ns"] && m != c.Masters()[0] {
-			dead = m
-		}
-	}
+		return nil
+	})
 	check(t, writeConfig(c.Client(), prefix))
 	s := openPrefixed(t, c.URL(), prefix)
 	changes, err := s.Watch(ctx, store.WatchOptions{})
@@ -81,6 +72,24 @@ func assertNamesOnce(t *testing.T, what string, err error, addr string, all []st
 	for _, other := range all {
 		if other != addr && strings.Contains(msg, "node "+other) {
 			t.Errorf("%s blames %s, which did not fail: %s", what, other, msg)
+		}
+	}
+}
+
+// prefixWhere tries fresh prefixes until pick, given the master of each
+// key under one, chooses a master; it returns that prefix and master.
+func prefixWhere(ctx context.Context, t *testing.T, c *redisserver.Cluster, keys []string, pick func(owner []*redisserver.Server) *redisserver.Server) (string, *redisserver.Server) {
+	t.Helper()
+	for {
+		prefix := confotest.FreshPrefix()
+		owner := make([]*redisserver.Server, len(keys))
+		for i, key := range keys {
+			var err error
+			owner[i], err = c.MasterFor(ctx, prefix+key)
+			check(t, err)
+		}
+		if m := pick(owner); m != nil {
+			return prefix, m
 		}
 	}
 }
