@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/confo-dev/confo/confo/jsonvalue"
 )
@@ -71,7 +72,25 @@ type exportWriter struct {
 	first    bool // no namespace written yet
 	problems []error
 	more     int
-	err      error // a write error
+	// groups counts the bad configs by what is wrong (storedProblem), in
+	// the order first seen.
+	groups []problemCount
+	err    error // a write error
+}
+
+type problemCount struct {
+	group string
+	n     int
+}
+
+func (e *exportWriter) count(group string) {
+	for i := range e.groups {
+		if e.groups[i].group == group {
+			e.groups[i].n++
+			return
+		}
+	}
+	e.groups = append(e.groups, problemCount{group, 1})
 }
 
 func newExportWriter(s Store, w io.Writer) *exportWriter {
@@ -108,7 +127,8 @@ func (e *exportWriter) namespace(ns NamespaceSnapshot) error {
 	e.first = false
 	e.raw("{")
 	for i, c := range ns.Configs {
-		if err := checkStored(e.s, ns.Name, c.Name, c.Raw); err != nil {
+		if group, err := checkStored(e.s, ns.Name, c.Name, c.Raw); err != nil {
+			e.count(group)
 			if len(e.problems) < maxExportProblems {
 				e.problems = append(e.problems, err)
 			} else {
@@ -146,12 +166,17 @@ func (e *exportWriter) finish() error {
 	return e.w.Flush()
 }
 
-// problemError is one line naming every bad config (up to a bound).
+// problemError is one line naming every bad config (up to a bound),
+// after how many there are of each kind.
 func (e *exportWriter) problemError() error {
 	if len(e.problems) == 1 && e.more == 0 {
 		return e.problems[0]
 	}
-	msg := ""
+	counts := make([]string, len(e.groups))
+	for i, g := range e.groups {
+		counts[i] = fmt.Sprintf("%d %s", g.n, g.group)
+	}
+	msg := fmt.Sprintf("%d configs are not usable (%s): ", len(e.problems)+e.more, strings.Join(counts, ", "))
 	for i, p := range e.problems {
 		if i > 0 {
 			msg += "; "
@@ -161,5 +186,13 @@ func (e *exportWriter) problemError() error {
 	if e.more > 0 {
 		msg += fmt.Sprintf("; and %d more", e.more)
 	}
-	return fmt.Errorf("%d configs are not usable: %s: %w", len(e.problems)+e.more, msg, ErrBadData)
+	return &unusableError{msg: msg}
 }
+
+// unusableError is several configs whose stored data cannot be used;
+// ErrBadData's words would describe only some of them.
+type unusableError struct{ msg string }
+
+func (e *unusableError) Error() string { return e.msg }
+
+func (e *unusableError) Unwrap() error { return ErrBadData }

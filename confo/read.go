@@ -46,7 +46,7 @@ func ReadConfig(ctx context.Context, s Store, ns, cfg string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %q in namespace %q", ErrConfigNotFound, cfg, ns)
 	}
 	raw := nss.Configs[0].Raw
-	if err := checkStored(s, ns, cfg, raw); err != nil {
+	if _, err := checkStored(s, ns, cfg, raw); err != nil {
 		return nil, err
 	}
 	return raw.Bytes, nil
@@ -65,20 +65,21 @@ func (e *badListError) Error() string {
 func (e *badListError) Unwrap() error { return ErrMalformedKey }
 
 // checkStored says, as a *BadDataError naming the key (or file), why
-// stored bytes are not a config; nil when they are JSON.
-func checkStored(s Store, ns, cfg string, raw Raw) error {
-	problem := storedProblem(raw)
+// stored bytes are not a config, and the group of that problem (see
+// storedProblem); nil when they are JSON.
+func checkStored(s Store, ns, cfg string, raw Raw) (group string, err error) {
+	group, problem := storedProblem(raw)
 	if problem == "" {
 		if err := jsonvalue.Valid(raw.Bytes); err != nil {
-			problem = "not JSON: " + err.Error()
+			group, problem = problemNotJSON, "not JSON: "+err.Error()
 		}
 	}
 	if problem == "" {
-		return nil
+		return "", nil
 	}
 	where := "key"
 	if s.Kind() == BackendDir {
 		where = "file"
 	}
-	return &BadDataError{Namespace: ns, Config: cfg, Reason: fmt.Sprintf("%s %q: %s", where, s.Naming().ConfigKey(ns, cfg), problem)}
+	return group, &BadDataError{Namespace: ns, Config: cfg, Reason: fmt.Sprintf("%s %q: %s", where, s.Naming().ConfigKey(ns, cfg), problem)}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -168,4 +170,36 @@ func plantBad(t *testing.T, rdb *redis.Client, key, bad string) {
 		return
 	}
 	check(t, rdb.Set(ctx, key, bad, 0).Err())
+}
+
+// An export that finds bad configs of several kinds counts each kind in
+// its own words, names the first few, and does not end in words that
+// describe one kind only.
+func TestExportCountsBadConfigsByKind(t *testing.T) {
+	ctx := context.Background()
+	addr := redisserver.Redis(t)
+	rdb := redis.NewClient(&redis.Options{Addr: addr})
+	defer rdb.Close()
+	s, err := confo.OpenRedis(ctx, confo.RedisConfig{Addr: addr})
+	check(t, err)
+	defer s.Close()
+	var names []string
+	for i := range 15 {
+		name := fmt.Sprintf("c%02d", i)
+		names = append(names, `"`+name+`"`)
+		if i >= 10 { // c00…c09 listed but not stored
+			check(t, rdb.Set(ctx, "bulk-"+name, `{"not json`, 0).Err())
+		}
+	}
+	check(t, rdb.Set(ctx, "confo", `{"namespaces": ["bulk"]}`, 0).Err())
+	check(t, rdb.Set(ctx, "bulk", `{"configurations": [`+strings.Join(names, ", ")+`]}`, 0).Err())
+	err = confo.Export(ctx, s, io.Discard, confo.ExportOptions{})
+	if !errors.Is(err, confo.ErrBadData) {
+		t.Fatalf("got %v, want bad data", err)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "15 configs are not usable (10 listed but not stored, 5 not JSON): config bulk/c00: ") ||
+		!strings.HasSuffix(msg, "; and 10 more") {
+		t.Errorf("not counted by kind: %s", msg)
+	}
 }

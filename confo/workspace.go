@@ -284,7 +284,7 @@ func (c *Config) problem() string {
 		c.value = c.patchedValue()
 		return ""
 	}
-	if c.decodeErr = storedProblem(c.base); c.decodeErr != "" {
+	if _, c.decodeErr = storedProblem(c.base); c.decodeErr != "" {
 		return c.decodeErr
 	}
 	v, err := jsonvalue.DecodeImmutable(c.base.Bytes)
@@ -297,18 +297,23 @@ func (c *Config) problem() string {
 }
 
 // storedProblem says why what a backend holds for a config is not a value,
-// before any JSON is looked at; "" for bytes worth decoding.
-func storedProblem(raw Raw) string {
+// before any JSON is looked at, and the group of such problems it is in
+// (for counts); "" for bytes worth decoding, whose group, if they are not
+// JSON, is problemNotJSON.
+func storedProblem(raw Raw) (group, problem string) {
 	switch {
 	case raw.State == RawMissing:
-		return "listed, but nothing is stored under its key"
+		return "listed but not stored", "listed, but nothing is stored under its key"
 	case raw.State == RawUnreadable:
-		return "unreadable: " + raw.Detail
+		return "unreadable", "unreadable: " + raw.Detail
 	case len(raw.Bytes) == 0:
-		return "the stored value is an empty string, not JSON"
+		return "empty", "the stored value is an empty string, not JSON"
 	}
-	return ""
+	return "", ""
 }
+
+// problemNotJSON is the group of stored bytes that are not JSON.
+const problemNotJSON = "not JSON"
 
 // setValue replaces the local value. A value equal to the stored one makes
 // the config clean again, so undoing an edit by hand writes nothing.

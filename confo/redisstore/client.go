@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/redis/go-redis/v9"
 
@@ -57,11 +59,78 @@ func (s *Store) connect(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := s.client.Ping(ctx).Err(); err != nil {
+	err := s.client.Ping(ctx).Err()
+	if s.mode == modeCluster && len(s.cfg.MoreAddrs) > 0 && errors.Is(s.classify(err), store.ErrUnreachable) {
+		err = s.seedsAnswer(ctx, err)
+	}
+	if s.mode == modeCluster && !isAuthError(err) {
+		err = s.clusterUp(ctx, err)
+	}
+	if err != nil {
 		s.client.Close()
 		return s.openError(err)
 	}
 	return nil
+}
+
+// seedsAnswer returns pingErr unless no seed node answers, and then names
+// every seed and why: go-redis's error names the last one tried only.
+func (s *Store) seedsAnswer(ctx context.Context, pingErr error) error {
+	seeds := append([]string{s.cfg.Addr}, s.cfg.MoreAddrs...)
+	why := make([]string, len(seeds))
+	var wg sync.WaitGroup
+	for i, addr := range seeds {
+		wg.Go(func() {
+			opts := s.nodeOptions(addr)
+			opts.DB, opts.PoolSize = 0, 1
+			node := redis.NewClient(opts)
+			defer node.Close()
+			if err := node.Ping(ctx).Err(); err != nil && !isServerError(err) {
+				why[i] = err.Error()
+				if !strings.Contains(why[i], addr) {
+					why[i] = addr + ": " + why[i]
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if slices.Contains(why, "") {
+		return pingErr
+	}
+	return &store.UnreachableError{Addr: fmt.Sprintf("any of the %d seed nodes", len(seeds)), Err: errors.New(strings.Join(why, "; "))}
+}
+
+// clusterUp checks that every master serves, given how PING went: a node
+// of a cluster that is down still answers PING, and then refuses every
+// command on a key; and a PING that went to a dead master says less than
+// that the cluster is down.
+func (s *Store) clusterUp(ctx context.Context, pingErr error) error {
+	var mu sync.Mutex
+	var down, unreachable error
+	err := s.cluster.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		info, err := node.ClusterInfo(ctx).Result()
+		mu.Lock()
+		defer mu.Unlock()
+		switch state := infoField(info, "cluster_state"); {
+		case isServerError(err) && !isAuthError(err):
+			// An ACL may refuse CLUSTER INFO; then a command on a key
+			// tells (see classifyReply).
+		case err != nil && unreachable == nil:
+			unreachable = s.classifyAt(err, node.Options().Addr)
+		case err == nil && state != "ok" && down == nil:
+			down = &clusterDownError{reply: fmt.Sprintf("cluster_state:%s on %s", state, node.Options().Addr)}
+		}
+		return nil
+	})
+	switch {
+	case down != nil:
+		return down
+	case pingErr != nil:
+		return pingErr
+	case err != nil:
+		return err
+	}
+	return unreachable
 }
 
 // probe finds out what the single address is, and opens the client for it.
@@ -109,7 +178,9 @@ func (s *Store) sentinelMaster(ctx context.Context) (string, error) {
 		sentinel.Close()
 		switch {
 		case err == nil && len(master) == 2:
-			return net.JoinHostPort(master[0], master[1]), nil
+			addr := net.JoinHostPort(master[0], master[1])
+			s.master.Store(&addr)
+			return addr, nil
 		case errors.Is(err, redis.Nil):
 			return "", fmt.Errorf("open redis %s: sentinel %s knows no master named %q", s.Address(), addr, s.cfg.MasterName)
 		case isAuthError(err):
@@ -120,6 +191,14 @@ func (s *Store) sentinelMaster(ctx context.Context) (string, error) {
 		errs = append(errs, fmt.Errorf("sentinel %s: %w", addr, err))
 	}
 	return "", &store.UnreachableError{Addr: "the sentinels of " + s.cfg.MasterName, Err: errors.Join(errs...)}
+}
+
+// lastMaster is the master's address as the Sentinels last named it, or "".
+func (s *Store) lastMaster() string {
+	if addr := s.master.Load(); addr != nil {
+		return *addr
+	}
+	return ""
 }
 
 func (s *Store) sentinelAddrs() []string { return append([]string{s.cfg.Addr}, s.cfg.MoreAddrs...) }
@@ -189,21 +268,38 @@ func (s *Store) openError(err error) error {
 // typed errors and plain words callers act on, and returns any other error
 // (or one it already typed) unchanged. The server's auth message never
 // holds the password, so it is kept.
-func (s *Store) classify(err error) error {
+func (s *Store) classify(err error) error { return s.classifyAt(err, "") }
+
+// classifyAt is classify for a failure on the node at addr ("" when not
+// known), which it names when the error itself names no address.
+func (s *Store) classifyAt(err error, addr string) error {
 	if typed(err) {
 		return err
 	}
 	if isAuthError(err) {
-		return fmt.Errorf("redis %s: %w (%s)", s.cfg.Addr, store.ErrAuth, err)
+		return s.authError(err, addr)
 	}
 	if isServerError(err) {
 		return s.classifyReply(err)
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, redis.ErrClosed) {
-		return &store.UnreachableError{Addr: s.unreachableAddr(err), Err: s.unreachableWhy(err)}
+		return &store.UnreachableError{Addr: s.unreachableAddr(err, addr), Err: s.unreachableWhy(err)}
 	}
 	return err
+}
+
+// authError says whose credentials were refused: under Sentinel the data
+// nodes' (the URL's username and password parameters), by the master the
+// Sentinels named, not the Sentinels' own.
+func (s *Store) authError(err error, addr string) error {
+	if s.mode != modeSentinel {
+		if addr == "" {
+			addr = s.cfg.Addr
+		}
+		return fmt.Errorf("redis %s: %w (%s)", addr, store.ErrAuth, err)
+	}
+	return fmt.Errorf("%s refused the data nodes' credentials (not the Sentinels'): %w (%s)", s.masterOf(addr), store.ErrAuth, err)
 }
 
 // typed reports an error classify leaves as it is: one it typed already,
@@ -219,20 +315,36 @@ func typed(err error) bool {
 }
 
 // unreachableAddr names what could not be reached: the address the
-// connection failed on, or the deployment.
-func (s *Store) unreachableAddr(err error) string {
+// connection failed on, else the node at addr, else the master the
+// Sentinels named last, in the deployment's terms.
+func (s *Store) unreachableAddr(err error, addr string) string {
 	var op *net.OpError
-	addr := s.cfg.Addr
 	if errors.As(err, &op) && op.Addr != nil {
 		addr = op.Addr.String()
 	}
-	switch s.mode {
-	case modeSentinel:
-		return fmt.Sprintf("the master of %s (%s)", s.cfg.MasterName, addr)
-	case modeCluster:
+	switch {
+	case s.mode == modeSentinel:
+		return s.masterOf(addr)
+	case s.mode == modeCluster && addr == "":
+		return "a node of the cluster"
+	case s.mode == modeCluster:
 		return "cluster node " + addr
+	case addr == "":
+		return s.cfg.Addr
 	}
 	return addr
+}
+
+// masterOf names the Sentinel group's master, at addr, or where the
+// Sentinels last said it was.
+func (s *Store) masterOf(addr string) string {
+	if addr == "" {
+		addr = s.lastMaster()
+	}
+	if addr == "" {
+		return "the master of " + s.cfg.MasterName
+	}
+	return fmt.Sprintf("the master of %s (%s)", s.cfg.MasterName, addr)
 }
 
 // unreachableWhy adds, under Sentinel, what a refused connection most
@@ -245,8 +357,25 @@ func (s *Store) unreachableWhy(err error) error {
 }
 
 // errClusterChanging marks the answers of a cluster whose slots are moving
-// or whose nodes disagree; nothing was written for the key concerned.
-var errClusterChanging = errors.New("the cluster's slot map is changing (a slot migration or failover is under way); nothing was written for that key: try again")
+// or whose nodes disagree.
+var errClusterChanging = errors.New("the cluster's slot map is changing (a slot migration or failover is under way): try again")
+
+// clusterDownError is a cluster that refuses commands (CLUSTERDOWN, or
+// cluster_state other than ok): a master is unreachable and no replica
+// took over, or a slot has no master. To callers it is unreachable.
+type clusterDownError struct {
+	reply string // what the server said
+}
+
+func (e *clusterDownError) Error() string {
+	why := "a master is unreachable and has no replica to take over"
+	if strings.Contains(e.reply, "not served") {
+		why = "a slot has no master"
+	}
+	return "the cluster is down (" + why + "): try again once it is back (" + e.reply + ")"
+}
+
+func (e *clusterDownError) Unwrap() error { return store.ErrUnreachable }
 
 // classifyReply puts in plain words the server's answers that are about
 // the deployment rather than the data.
@@ -255,7 +384,7 @@ func (s *Store) classifyReply(err error) error {
 	switch {
 	case strings.HasPrefix(msg, "READONLY"):
 		if s.mode == modeSentinel {
-			return &store.UnreachableError{Addr: fmt.Sprintf("the master of %s", s.cfg.MasterName),
+			return &store.UnreachableError{Addr: s.masterOf(""),
 				Err: errors.New("the server answering is a read-only replica now (a failover is under way); nothing was written: try again in a few seconds")}
 		}
 		return fmt.Errorf("redis %s is a read-only replica; nothing was written: connect to its master, or to the Sentinels with ?master_name=: %w", s.cfg.Addr, store.ErrReadOnly)
@@ -264,8 +393,10 @@ func (s *Store) classifyReply(err error) error {
 			return fmt.Errorf("redis %s is a Redis Cluster node (it answered %s); confo could not ask it so at connect: give every node's address with ?addr=", s.cfg.Addr, firstWord(msg))
 		}
 		return fmt.Errorf("%w (%s)", errClusterChanging, msg)
-	case strings.HasPrefix(msg, "TRYAGAIN"), strings.HasPrefix(msg, "CLUSTERDOWN"):
+	case strings.HasPrefix(msg, "TRYAGAIN"):
 		return fmt.Errorf("%w (%s)", errClusterChanging, msg)
+	case strings.HasPrefix(msg, "CLUSTERDOWN"):
+		return &clusterDownError{reply: msg}
 	case strings.Contains(msg, "SELECT is not allowed in cluster mode"):
 		return badURL("%s", clusterDBReason(s.cfg.DB, s.cfg.Addr))
 	case strings.HasPrefix(msg, "NOSCRIPT"):

@@ -11,6 +11,7 @@ import (
 
 	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/confo/redisstore"
+	"github.com/confo-dev/confo/confo/store"
 	"github.com/confo-dev/confo/internal/confotest"
 	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
@@ -170,4 +171,19 @@ func TestOpenUnixSocket(t *testing.T) {
 		t.Errorf("address %s", s.Address())
 	}
 	roundTrip(t, s)
+}
+
+// A seed list of which no node answers names every seed and why, on one
+// line, not only the last one go-redis tried.
+func TestClusterSeedsNoneAnswers(t *testing.T) {
+	a := fmt.Sprintf("127.0.0.1:%d", redisserver.FreePort(t))
+	b := fmt.Sprintf("127.0.0.1:%d", redisserver.FreePort(t))
+	_, err := openURL(t, "redis://"+a+"?addr="+b)
+	if !errors.Is(err, store.ErrUnreachable) {
+		t.Fatalf("got %v, want unreachable", err)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "cannot reach any of the 2 seed nodes: ") || !strings.Contains(msg, a) || !strings.Contains(msg, b) || strings.Contains(msg, "\n") {
+		t.Errorf("does not name both seeds on one line: %s", msg)
+	}
 }

@@ -89,7 +89,9 @@ func (s *Store) fetchRoundCluster(ctx context.Context, r *clusterRoute, keys []s
 				case isRedirect(cerr):
 					moved = append(moved, idx[n])
 				case err == nil && !isMissingOrWrongType(cerr):
-					err = fmt.Errorf("cluster node %s: %w", addr, cerr)
+					if err = s.classifyAt(cerr, addr); !typed(err) {
+						err = fmt.Errorf("cluster node %s: %w", addr, err)
+					}
 				}
 			}
 			mu.Lock()

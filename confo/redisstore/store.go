@@ -3,6 +3,7 @@ package redisstore
 import (
 	"context"
 	"crypto/tls"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -24,6 +25,9 @@ type Store struct {
 	cfg     Config
 	mode    mode
 	tls     *tls.Config
+	// master is, under Sentinel, where the Sentinels last said the master
+	// was, for messages: commands follow the master by themselves.
+	master atomic.Pointer[string]
 	// note says what Address adds about the server, such as a replica
 	// opened read-only.
 	note string

@@ -44,7 +44,7 @@ func TestParseRedisURL(t *testing.T) {
 	for _, tc := range []struct{ url, mention string }{
 		{"redis://u:s3cret@h:0", "port"},
 		{"redis://u:s3cret@h:99999", "port"},
-		{"redis://u:s3cret@h:abc", "parse"},
+		{"redis://u:s3cret@h:abc", "the port is not a number"},
 		{"http://u:s3cret@h:1", "scheme"},
 		{"redis://u:s3cret@h:1/x", "database"},
 		{"redis://u:s3cret@h:1/-1", "database"},

@@ -55,6 +55,12 @@ func ParseURL(raw string) (Config, error) {
 		return Config{}, badURL("it contains '#'; write it as %%23 in a password or prefix")
 	}
 	u, err := url.Parse(raw)
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) && strings.HasPrefix(urlErr.Err.Error(), "invalid port") {
+		// Not quoted: without the '@' that ends the user info, what
+		// follows the last ':' may be the password.
+		return Config{}, badURL("the port is not a number between 1 and 65535 (a user and password end with '@' before the host)")
+	}
 	if err != nil {
 		return Config{}, badURL("cannot parse it (want %s)", redisURLForm)
 	}
@@ -152,8 +158,17 @@ func (cfg *Config) readAddresses(u *url.URL, query url.Values) error {
 	cfg.Addr = addr
 	for _, more := range query["addr"] {
 		host, port, err := net.SplitHostPort(more)
-		if err != nil {
-			host, port = more, ""
+		if err != nil { // no port, or not an address
+			inner, bracketed := strings.CutPrefix(more, "[")
+			inner, closed := strings.CutSuffix(inner, "]")
+			switch {
+			case !strings.ContainsAny(more, ":[]"): // a host name
+				host, port = more, ""
+			case bracketed && closed && !strings.ContainsAny(inner, "[]"): // an IPv6 address
+				host, port = inner, ""
+			default:
+				return badURL("addr %q is not host:port (an IPv6 address goes in brackets, as [::1]:6379)", more)
+			}
 		}
 		if host == "" {
 			return badURL("addr %q has no host", more)

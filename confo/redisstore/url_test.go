@@ -19,6 +19,7 @@ func TestParseURLForms(t *testing.T) {
 		{"redis://h1:1?addr=h2:2&addr=h3:3", Config{Addr: "h1:1", MoreAddrs: []string{"h2:2", "h3:3"}}},
 		{"redis://u:p@h1:1/0?addr=h2:2&prefix=app:", Config{Addr: "h1:1", MoreAddrs: []string{"h2:2"}, Username: "u", Password: "p", Prefix: "app:"}},
 		{"redis://h1:1?addr=h2", Config{Addr: "h1:1", MoreAddrs: []string{"h2:6379"}}},
+		{"redis://h1:1?addr=[::1]:2&addr=[::2]", Config{Addr: "h1:1", MoreAddrs: []string{"[::1]:2", "[::2]:6379"}}},
 		// Sentinel: the user info logs in to the Sentinels, ?username= and
 		// ?password= to the data nodes.
 		{"redis://su:sp@s1:26379/2?master_name=m&addr=s2:26380&username=du&password=dp",
@@ -55,6 +56,12 @@ func TestParseURLForms(t *testing.T) {
 		{"unix://u:s3cret@/sock?master_name=m", "network addresses"},
 		{"unix:///sock?db=x", "database"},
 		{"redis://u:s3cret@h?db=2", `"db"`},
+		{"redis://:s3cret@h:notaport", "the port is not a number between 1 and 65535"},
+		{"redis://u:s3cret", "the port is not a number between 1 and 65535"},
+		{"redis://u:s3cret@h:99999", "between 1 and 65535"},
+		{"redis://u:s3cret@h1:1?addr=bad:port:x", `addr "bad:port:x" is not host:port`},
+		{"redis://u:s3cret@h1:1?addr=h2:notaport", `port "notaport"`},
+		{"redis://u:s3cret@h1:1?addr=[::1", "is not host:port"},
 	} {
 		_, err := ParseURL(tc.url)
 		if !errors.Is(err, ErrBadURL) || !errors.Is(err, store.ErrBadCredentials) || !strings.Contains(err.Error(), tc.mention) {

@@ -47,14 +47,19 @@ type watcher struct {
 
 	mu       sync.Mutex
 	registry map[string]bool // the registered namespaces, to tell what a key is
+	// failure is the failure last reported, until watching works again:
+	// the same failure is said once, however often it is retried.
+	failure string
 }
 
 // errUnsupported marks a way of watching the server does not offer, as
 // opposed to a failure of the connection.
 var errUnsupported = errors.New("not supported by this server")
 
-// maxBackoff bounds the wait between attempts to watch again.
-const maxBackoff = 30 * time.Second
+// maxBackoff bounds the wait between attempts to watch again: a server
+// back after a long outage is watched again within seconds, for the cost
+// of one refused dial every few seconds meanwhile.
+const maxBackoff = 5 * time.Second
 
 func (w *watcher) run(ctx context.Context) {
 	backoff := time.Second
@@ -67,7 +72,7 @@ func (w *watcher) run(ctx context.Context) {
 		if errors.Is(err, errTopologyChanged) {
 			continue // watch the new masters at once; ChangeReady asks for a re-read
 		}
-		w.q.Push(store.Change{Kind: store.ChangeError, Err: err})
+		w.failed(err)
 		if time.Since(began) > maxBackoff {
 			backoff = time.Second // it worked for a while: this is a new failure
 		}
@@ -104,7 +109,22 @@ func (w *watcher) watchOnce(ctx context.Context) error {
 
 // ready reports that watching works, and how.
 func (w *watcher) ready(how string) {
+	w.mu.Lock()
+	w.failure = ""
+	w.mu.Unlock()
 	w.q.Push(store.Change{Kind: store.ChangeReady, Detail: how})
+}
+
+// failed reports that watching fails, unless it said so already since it
+// last worked.
+func (w *watcher) failed(err error) {
+	w.mu.Lock()
+	said := w.failure == err.Error()
+	w.failure = err.Error()
+	w.mu.Unlock()
+	if !said {
+		w.q.Push(store.Change{Kind: store.ChangeError, Err: err})
+	}
 }
 
 // reloadRegistry reads the registry the key mapping needs; a malformed

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/confo-dev/confo/confo/store"
 )
 
 // topologyEvery is how often a watch of a cluster re-reads which nodes are
@@ -51,7 +53,7 @@ func (w *watcher) watchNodes(ctx context.Context, open openWatch) error {
 	for _, addr := range addrs {
 		n, h, err := open(ctx, addr)
 		if err != nil {
-			if w.s.mode == modeCluster && !errors.Is(err, errUnsupported) {
+			if w.s.mode == modeCluster && !errors.Is(err, errUnsupported) && !typed(err) {
 				err = fmt.Errorf("watch cluster node %s: %w", addr, err)
 			}
 			return err
@@ -140,13 +142,18 @@ func (w *watcher) followSentinels(ctx context.Context) error {
 		}
 		defer sentinel.Close()
 		defer sub.Close()
+		// No deadline bounds a subscriber's wait, and the Sentinels say
+		// nothing when a master dies with no replica to promote: closing
+		// the subscription is what ends the wait once the watch of the
+		// master itself fails.
+		defer context.AfterFunc(ctx, func() { sub.Close() })()
 		for {
 			msg, err := sub.ReceiveMessage(ctx)
 			switch {
 			case ctx.Err() != nil:
 				return nil
 			case err != nil:
-				return w.s.classify(err)
+				return &store.UnreachableError{Addr: "sentinel " + addr, Err: err}
 			case strings.HasPrefix(msg.Payload, w.s.cfg.MasterName+" "):
 				return errTopologyChanged
 			}

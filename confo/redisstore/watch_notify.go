@@ -24,6 +24,7 @@ const invalidateChannel = "__redis__:invalidate"
 
 // nodeWatch is one server's subscription to what changes on it.
 type nodeWatch struct {
+	addr   string
 	client *redis.Client
 	sub    *redis.PubSub
 	// handle takes one message; healthy checks the connections while idle
@@ -70,12 +71,12 @@ func (w *watcher) openTracking(ctx context.Context, addr string) (*nodeWatch, st
 		ids, idErr = append(ids, id), err
 		return nil
 	})
-	n := &nodeWatch{client: client, closers: []func() error{client.Close}}
+	n := &nodeWatch{addr: addr, client: client, closers: []func() error{client.Close}}
 	n.sub = client.Subscribe(ctx, invalidateChannel)
 	n.closers = append(n.closers, n.sub.Close)
 	if _, err := n.sub.Receive(ctx); err != nil {
 		n.close()
-		return nil, "", w.s.classify(err)
+		return nil, "", w.s.classifyAt(err, addr)
 	}
 	mu.Lock()
 	if idErr != nil || len(ids) != 1 {
@@ -94,7 +95,7 @@ func (w *watcher) openTracking(ctx context.Context, addr string) (*nodeWatch, st
 	}
 	if err != nil {
 		n.close()
-		return nil, "", w.s.classify(err)
+		return nil, "", w.s.classifyAt(err, addr)
 	}
 	n.handle = func(msg *redis.Message) {
 		if msg.Channel != invalidateChannel {
@@ -118,14 +119,14 @@ func (w *watcher) openTracking(ctx context.Context, addr string) (*nodeWatch, st
 // The setting is read with CONFIG GET, never set.
 func (w *watcher) openKeyspace(ctx context.Context, addr string) (*nodeWatch, string, error) {
 	client := w.s.watchClient(addr, 1, nil)
-	n := &nodeWatch{client: client, closers: []func() error{client.Close}}
+	n := &nodeWatch{addr: addr, client: client, closers: []func() error{client.Close}}
 	flags, err := client.ConfigGet(ctx, "notify-keyspace-events").Result()
 	if err != nil {
 		n.close()
 		if isServerError(err) {
 			return nil, "", fmt.Errorf("CONFIG GET: %v: %w", err, errUnsupported)
 		}
-		return nil, "", w.s.classify(err)
+		return nil, "", w.s.classifyAt(err, addr)
 	}
 	f := flags["notify-keyspace-events"]
 	classes := strings.Contains(f, "A") || strings.Contains(f, "g") && strings.Contains(f, "$")
@@ -148,7 +149,7 @@ func (w *watcher) openKeyspace(ctx context.Context, addr string) (*nodeWatch, st
 	n.closers = append(n.closers, n.sub.Close)
 	if _, err := n.sub.Receive(ctx); err != nil {
 		n.close()
-		return nil, "", w.s.classify(err)
+		return nil, "", w.s.classifyAt(err, addr)
 	}
 	n.handle = func(msg *redis.Message) { w.keyChanged(ctx, keyOf(msg)) }
 	n.healthy = func() error { return nil }
@@ -172,10 +173,10 @@ func (w *watcher) receive(ctx context.Context, n *nodeWatch) error {
 			continue
 		case isTimeout(err):
 			if err := n.sub.Ping(ctx); err != nil {
-				return w.s.classify(err)
+				return w.s.classifyAt(err, n.addr)
 			}
 			if err := n.healthy(); err != nil {
-				return w.s.classify(err)
+				return w.s.classifyAt(err, n.addr)
 			}
 			checked = time.Now()
 			continue
@@ -185,7 +186,7 @@ func (w *watcher) receive(ctx context.Context, n *nodeWatch) error {
 			w.q.Push(store.Change{Kind: store.ChangeResync, Detail: "the database was flushed"})
 			continue
 		case err != nil:
-			return w.s.classify(err)
+			return w.s.classifyAt(err, n.addr)
 		}
 		if m, ok := msg.(*redis.Message); ok {
 			n.handle(m)

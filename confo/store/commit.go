@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // CommitEach validates every change, then commits each non-empty one in
@@ -55,7 +57,10 @@ func CommitEach(ctx context.Context, changes []NamespaceChange, commitOne func(N
 }
 
 // joinOutcome joins a failure, the partial commits and the conflicts of a
-// commit into its one error; nil when there are none.
+// commit into its one error; nil when there are none. Every conflict is
+// in its *ConflictError, but those of a namespace a partial commit wrote
+// in part are worded by the partial commit alone: a conflict's message
+// says nothing of its namespace was written.
 func joinOutcome(err error, partials []*PartialCommitError, conflicts []Conflict) error {
 	var errs []error
 	if err != nil {
@@ -64,11 +69,39 @@ func joinOutcome(err error, partials []*PartialCommitError, conflicts []Conflict
 	for _, p := range partials {
 		errs = append(errs, p)
 	}
+	shown := slices.Clone(errs)
 	if len(conflicts) > 0 {
-		errs = append(errs, &ConflictError{Conflicts: conflicts})
+		partly := func(c Conflict) bool {
+			return slices.ContainsFunc(partials, func(p *PartialCommitError) bool { return p.Namespace == c.Namespace })
+		}
+		if untouched := slices.DeleteFunc(slices.Clone(conflicts), partly); len(untouched) > 0 {
+			shown = append(shown, &ConflictError{Conflicts: untouched})
+		}
+		// First, so that errors.As finds every conflict rather than the
+		// one that stopped a partial commit.
+		errs = append([]error{&ConflictError{Conflicts: conflicts}}, errs...)
 	}
-	if len(errs) == 1 {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
 		return errs[0]
 	}
-	return errors.Join(errs...)
+	return &outcomeError{errs: errs, shown: shown}
 }
+
+// outcomeError is a commit's outcome of several parts, one line each as
+// errors.Join has them; shown are the parts its message states.
+type outcomeError struct {
+	errs, shown []error
+}
+
+func (e *outcomeError) Error() string {
+	lines := make([]string, len(e.shown))
+	for i, err := range e.shown {
+		lines[i] = err.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (e *outcomeError) Unwrap() []error { return e.errs }

@@ -248,6 +248,10 @@ type PartialCommitError struct {
 	// Err is why the commit stopped: a change by another client (an
 	// ErrConflict), a lost connection, a cancelled context.
 	Err error
+	// Finish says what finishes the change, in the caller's terms; ""
+	// means persisting again, which writes what is left of a workspace
+	// that recorded the partial commit.
+	Finish string
 }
 
 func (e *PartialCommitError) Error() string {
@@ -266,9 +270,44 @@ func (e *PartialCommitError) Error() string {
 		msg += "; stored but not listed yet: " + strings.Join(e.Unlisted, ", ")
 	}
 	if e.Err != nil {
-		msg += "; stopped by: " + e.Err.Error()
+		msg += "; stopped by: " + stopWords(e.Err)
+	}
+	if e.Finish != "" {
+		return msg + "; " + e.Finish
 	}
 	return msg + "; persist again to finish"
+}
+
+// stopWords says what stopped a partial commit: another client's change
+// by what it did to which config ("bulk/c1 created by another client"),
+// not in the words of a conflict that wrote nothing of its namespace.
+func stopWords(err error) string {
+	switch e := err.(type) {
+	case *ConflictError:
+		words := make([]string, len(e.Conflicts))
+		for i, c := range e.Conflicts {
+			words[i] = c.describe()
+		}
+		return strings.Join(words, ", ")
+	case interface{ Unwrap() []error }:
+		var words []string
+		for _, inner := range e.Unwrap() {
+			words = append(words, stopWords(inner))
+		}
+		return strings.Join(words, "; ")
+	}
+	return err.Error()
+}
+
+// describe names a conflict and what the other client did.
+func (c Conflict) describe() string {
+	switch {
+	case c.Config == "":
+		return c.Namespace + " (" + c.Reason + ")"
+	case c.Reason == "":
+		return c.Namespace + "/" + c.Config
+	}
+	return c.Namespace + "/" + c.Config + " " + c.Reason
 }
 
 func (e *PartialCommitError) Unwrap() []error {

@@ -162,6 +162,26 @@ func TestCLIConflictExitStatus(t *testing.T) {
 	}
 }
 
+// An import that a partial commit stopped reports it on one line, with
+// how to finish it from the command line, and exits 3 when another
+// client's change stopped it. The store tests make the partial commit.
+func TestCLIImportPartialCommitIsOneLine(t *testing.T) {
+	theirs := confo.Conflict{Namespace: "bulk", Config: "c1", Reason: "created by another client"}
+	partial := &confo.PartialCommitError{Namespace: "bulk", Written: []string{"c0"},
+		NotWritten: []confo.Conflict{theirs}, Err: &confo.ConflictError{Conflicts: []confo.Conflict{theirs}}}
+	err := error(partial)
+	importFinish(err)
+	var stderr bytes.Buffer
+	if code := newApp(context.Background(), Env{Stderr: &stderr}).report(err); code != exitConflict {
+		t.Fatalf("exit %d, want %d", code, exitConflict)
+	}
+	msg := stderr.String()
+	if strings.Count(msg, "\n") != 1 || !strings.Contains(msg, "stopped by: bulk/c1 created by another client; run the import again to finish") ||
+		strings.Contains(msg, "persist again") {
+		t.Fatalf("partial import reported as %q", msg)
+	}
+}
+
 func TestCLIImportUpdatesExistingConfigs(t *testing.T) {
 	m := miniredis.RunT(t)
 	plantSeed(t, m)

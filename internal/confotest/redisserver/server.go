@@ -51,13 +51,15 @@ type Server struct {
 	Dir            string // its own directory, removed by Stop
 	User, Password string // what clients must send; empty without auth
 
-	cmd     *exec.Cmd
-	exited  chan struct{}
+	bin     string   // the redis-server started, and its arguments:
+	args    []string // what Restart runs again
 	logPath string
 
 	stopOnce sync.Once
 	stopErr  error
 	mu       sync.Mutex // guards the fields below
+	cmd      *exec.Cmd
+	exited   chan struct{} // closed when cmd has exited
 	admin    *redis.Client
 	stopped  bool
 	finalLog string // the log as it was at Stop, since Stop removes Dir
@@ -126,7 +128,6 @@ func launch(ctx context.Context, bin string, port int, opts ServerOptions, sp sp
 		Addr:    net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		Port:    port,
 		Dir:     dir,
-		exited:  make(chan struct{}),
 		logPath: filepath.Join(dir, "redis.log"),
 	}
 	if opts.Password != "" {
@@ -142,24 +143,8 @@ func launch(ctx context.Context, bin string, port int, opts ServerOptions, sp sp
 	if sp.sentinel {
 		args = append(args, "--sentinel")
 	}
-	// With logfile "" redis logs to stdout, so one file catches both its
-	// log and the config errors it prints before logging starts.
-	logFile, err := os.Create(s.logPath)
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("redisserver: %w", err)
-	}
-	defer logFile.Close()
-	s.cmd = exec.Command(bin, append(args, opts.Args...)...)
-	s.cmd.Dir = dir
-	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
-	s.cmd.SysProcAttr = sysProcAttr()
-	if err := s.cmd.Start(); err != nil {
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("redisserver: start %s: %w", bin, err)
-	}
-	go func() { s.cmd.Wait(); close(s.exited) }()
-	if err := s.waitReady(ctx); err != nil {
+	s.bin, s.args = bin, append(args, opts.Args...)
+	if err := s.run(ctx); err != nil {
 		tail := s.logTail()
 		s.Stop()
 		if errors.Is(err, errPortTaken) || strings.Contains(tail, "Address already in use") {
@@ -168,6 +153,69 @@ func launch(ctx context.Context, bin string, port int, opts ServerOptions, sp sp
 		return nil, fmt.Errorf("redisserver: redis-server on %s: %w; log: %s", s.Addr, err, tail)
 	}
 	return s, nil
+}
+
+// run starts the process in s.Dir and waits until it answers PING.
+func (s *Server) run(ctx context.Context) error {
+	// With logfile "" redis logs to stdout, so one file catches both its
+	// log and the config errors it prints before logging starts.
+	logFile, err := os.OpenFile(s.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	cmd := exec.Command(s.bin, s.args...)
+	cmd.Dir = s.Dir
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = sysProcAttr()
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", s.bin, err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	s.mu.Lock()
+	s.cmd, s.exited = cmd, exited
+	s.mu.Unlock()
+	return s.waitReady(ctx)
+}
+
+// Kill kills the server as a crash would, keeping its directory (a
+// cluster node's nodes.conf) for Restart. Clients see their connections
+// drop and their dials refused.
+func (s *Server) Kill() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return fmt.Errorf("redisserver: redis-server on %s is stopped", s.Addr)
+	}
+	if s.admin != nil {
+		s.admin.Close()
+		s.admin = nil
+	}
+	s.cmd.Process.Kill()
+	<-s.exited
+	return nil
+}
+
+// Restart starts a killed server again at the same address, in the same
+// directory with the same configuration. Persistence is off, so it comes
+// back empty; a cluster node comes back with its node ID and slots.
+func (s *Server) Restart(ctx context.Context) error {
+	s.mu.Lock()
+	stopped := s.stopped
+	s.mu.Unlock()
+	switch {
+	case stopped:
+		return fmt.Errorf("redisserver: redis-server on %s is stopped", s.Addr)
+	case s.Running():
+		return fmt.Errorf("redisserver: redis-server on %s is running", s.Addr)
+	}
+	ctx, cancel := withDefaultTimeout(ctx, startTimeout)
+	defer cancel()
+	if err := s.run(ctx); err != nil {
+		return fmt.Errorf("redisserver: restart redis-server on %s: %w; log: %s", s.Addr, err, s.logTail())
+	}
+	return nil
 }
 
 // baseConfig is every server's config: loopback only, nothing on disk but
@@ -226,10 +274,13 @@ func quote(s string) string {
 // server on the same port a moment earlier, and then ours fails to bind
 // and exits while theirs answers.
 func (s *Server) waitReady(ctx context.Context) error {
+	s.mu.Lock()
+	cmd, exited := s.cmd, s.exited
+	s.mu.Unlock()
 	for delay := 5 * time.Millisecond; !answersPing(s.Addr); delay = min(delay*2, 50*time.Millisecond) {
 		select {
-		case <-s.exited:
-			return fmt.Errorf("exited before answering PING (%v)", s.cmd.ProcessState)
+		case <-exited:
+			return fmt.Errorf("exited before answering PING (%v)", cmd.ProcessState)
 		case <-ctx.Done():
 			return fmt.Errorf("no answer to PING: %w", ctx.Err())
 		case <-time.After(delay):
@@ -237,7 +288,7 @@ func (s *Server) waitReady(ctx context.Context) error {
 	}
 	info, err := s.do(ctx, "INFO", "server").Text()
 	if err == nil {
-		if infoField(info, "process_id") != strconv.Itoa(s.cmd.Process.Pid) {
+		if infoField(info, "process_id") != strconv.Itoa(cmd.Process.Pid) {
 			return errPortTaken
 		}
 		return nil
@@ -246,7 +297,7 @@ func (s *Server) waitReady(ctx context.Context) error {
 	// process ID is out of reach. A server that lost the race exits as
 	// soon as bind fails, long before this grace period ends.
 	select {
-	case <-s.exited:
+	case <-exited:
 		return errPortTaken
 	case <-time.After(200 * time.Millisecond):
 		return nil
@@ -307,8 +358,14 @@ func (s *Server) do(ctx context.Context, args ...any) *redis.Cmd {
 
 // Running reports whether the process is still alive.
 func (s *Server) Running() bool {
+	s.mu.Lock()
+	exited := s.exited
+	s.mu.Unlock()
+	if exited == nil {
+		return false
+	}
 	select {
-	case <-s.exited:
+	case <-exited:
 		return false
 	default:
 		return true
@@ -325,8 +382,10 @@ func (s *Server) Stop() error {
 			s.admin.Close()
 		}
 		// Nothing on disk is worth a clean shutdown, so SIGKILL.
-		s.cmd.Process.Kill()
-		<-s.exited
+		if s.cmd != nil {
+			s.cmd.Process.Kill()
+			<-s.exited
+		}
 		s.finalLog = s.readLog()
 		s.stopped = true
 		if err := os.RemoveAll(s.Dir); err != nil {

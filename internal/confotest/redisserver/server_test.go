@@ -235,3 +235,42 @@ func BenchmarkStartServer(b *testing.B) {
 		s.Stop()
 	}
 }
+
+// Kill drops clients' connections like a crash; Restart brings the server
+// back on the same port (empty: persistence is off), and Stop still works.
+func TestServerKillRestart(t *testing.T) {
+	s := NewServer(t, ServerOptions{})
+	ctx := context.Background()
+	c := s.Client()
+	defer c.Close()
+	if err := c.Set(ctx, "k", "v", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	if s.Running() {
+		t.Fatal("Running after Kill")
+	}
+	if err := c.Ping(ctx).Err(); err == nil {
+		t.Fatal("PING answered after Kill")
+	}
+	if err := s.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Restart(ctx); err == nil {
+		t.Error("Restart of a running server did not fail")
+	}
+	if n, err := c.Exists(ctx, "k").Result(); err != nil || n != 0 {
+		t.Fatalf("after Restart: EXISTS k = %d, %v; want an empty server", n, err)
+	}
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	if s.Running() {
+		t.Error("Running after Stop")
+	}
+	if err := s.Restart(ctx); err == nil {
+		t.Error("Restart after Stop did not fail")
+	}
+}
