@@ -34,7 +34,7 @@ func TestCommitEachWordsPartialCommitsAndConflictsApart(t *testing.T) {
 	if !strings.Contains(lines[0], "stopped by: bulk/c1 created by another client; persist again to finish") {
 		t.Errorf("partial commit: %q", lines[0])
 	}
-	if want := "1 conflict(s), nothing of their namespace was written: other/x "; !strings.HasPrefix(lines[1], want) {
+	if want := "1 conflict, nothing of their namespace was written: other/x "; !strings.HasPrefix(lines[1], want) {
 		t.Errorf("conflict line %q, want it to start %q", lines[1], want)
 	}
 	conflict, ok := errors.AsType[*store.ConflictError](err)
