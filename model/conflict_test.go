@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -307,5 +308,38 @@ func TestCollidingKeysAreLockedAndNamed(t *testing.T) {
 	}
 	if v, _ := b.Config("a-b", "c"); v.Locked != nil || v.Mark != MarkNone {
 		t.Fatalf("after the rename %+v", v)
+	}
+}
+
+// partialStore commits as a cluster whose persist another client stopped
+// half way: mysqli written, postgres not.
+type partialStore struct{ *confotest.MemStore }
+
+func (s partialStore) Commit(ctx context.Context, changes []confo.NamespaceChange, opts confo.CommitOptions) ([]string, error) {
+	theirs := confo.Conflict{Namespace: "database", Config: "postgres", Reason: "changed by another client"}
+	return nil, &confo.PartialCommitError{Namespace: "database", Written: []string{"mysqli"},
+		NotWritten: []confo.Conflict{theirs}, Err: &confo.ConflictError{Conflicts: []confo.Conflict{theirs}}}
+}
+
+// A partial commit reaches the UI as its conflicts and its own error,
+// which says what was written: "nothing written" would be untrue.
+func TestPartialCommitKeepsItsError(t *testing.T) {
+	s := partialStore{confotest.NewMemStore(false)}
+	s.Put("database", "mysqli", `{"host": "a"}`)
+	s.Put("database", "postgres", `{"host": "b"}`)
+	b := NewBackend("demo", s, confotest.Loaded(t, s.MemStore), Options{})
+	for _, cfg := range []string{"mysqli", "postgres"} {
+		if err := b.SetField("database", cfg, "host", `"c"`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	job, err := b.PlanPersist(Scope{Namespace: "database"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := run(t, b, job)
+	if !slices.Equal(out.Conflicts, []string{"database/postgres"}) || !errors.Is(out.Err, confo.ErrPartialCommit) ||
+		!strings.Contains(out.Err.Error(), "mysqli") {
+		t.Fatalf("outcome %+v", out)
 	}
 }

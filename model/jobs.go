@@ -32,12 +32,14 @@ type MergeNote = confo.MergeNote
 type PersistOutcome struct {
 	Summary Summary
 	// Conflicts names what other clients changed ("ns/cfg", or "ns" for a
-	// namespace); those namespaces were left untouched.
+	// namespace); those namespaces were left untouched, unless Err is a
+	// partial commit (a cluster), which names what it wrote.
 	Conflicts []string
 	// Merged are the configs written after merging them with another
 	// client's change to other fields.
 	Merged []MergeNote
-	// Err is any other failure; nil with a nil Conflict means success.
+	// Err is any other failure, or the partial commit beside Conflicts;
+	// nil with no Conflicts means success.
 	Err error
 }
 
@@ -112,6 +114,11 @@ func (b *Backend) FinishPersist(r PersistResult) (PersistOutcome, bool) {
 				name += "/" + c.Config
 			}
 			out.Conflicts = append(out.Conflicts, name)
+		}
+		if errors.Is(err, confo.ErrPartialCommit) {
+			// Part was written (a cluster): the error says which part,
+			// which "nothing written" would deny.
+			out.Err = err
 		}
 	} else {
 		out.Err = err

@@ -99,6 +99,10 @@ func (m *Model) persistDone(msg persistDoneMsg) tea.Cmd {
 		}
 	}
 	switch {
+	case len(out.Conflicts) > 0 && out.Err != nil:
+		// A partial commit: its error names what was written.
+		m.fail(out.Err)
+		m.setStatus(statusErr, "! conflict: "+conflictNames(out.Conflicts)+" changed elsewhere too: "+m.keys.Conflict.Help().Key+" compares")
 	case len(out.Conflicts) > 0:
 		m.setStatus(statusErr, "! conflict: "+conflictNames(out.Conflicts)+" changed elsewhere too, nothing written: "+m.keys.Conflict.Help().Key+" compares")
 	case out.Err != nil:
