@@ -46,18 +46,12 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 		rawLabel := " vs raw " + res.rawMode.String()
 		rows = append(rows,
 			reloadRow("reload whole backend (Load + Apply)"+rawLabel, size, res.confo, res.raw),
-			reloadRow("reload onto the loaded Workspace (Load + Apply(snap, false): the TUI's R, no unsaved edits)"+rawLabel, size, res.onto, res.raw))
+			reloadRow("reload onto the loaded Workspace (Load + Apply(snap, false), no unsaved edits)"+rawLabel, size, res.onto, res.raw))
 		if res.naiveRuns > 0 {
 			rows = append(rows, row{
 				what: "reload whole backend vs naive (one GET per config, like Python)", size: sizeLabel(size),
 				confo: fmtDur(res.confo), baseline: fmtDur(res.naive), ratio: ratio(float64(res.confo), float64(res.naive)) + fmt.Sprintf(" (%.0f× faster)", float64(res.naive)/float64(res.confo)),
 				target: "—", verdict: info,
-			})
-		}
-		if size == largest {
-			rows = append(rows, row{
-				what: "TUI freeze during R: Apply(snap, false) of the reload onto the loaded Workspace runs inside Update, so keys wait this long", size: sizeLabel(size),
-				confo: fmtDur(res.ontoApply), baseline: "—", ratio: "—", target: "—", verdict: info,
 			})
 		}
 		perConfo, perRaw := res.confo/time.Duration(size), res.raw/time.Duration(size)
@@ -66,7 +60,7 @@ func run(ctx context.Context, o options, stdout io.Writer) error {
 			confo: fmtDur(perConfo), baseline: fmtDur(perRaw), ratio: ratio(float64(perConfo), float64(perRaw)),
 			target: "—", verdict: info,
 		})
-		notes = append(notes, fmt.Sprintf("reload %s (%d runs): confo %s = Load %s + Apply %s into a fresh Workspace; onto the loaded Workspace %s, of which Apply %s (it runs inside the TUI's Update); raw pipelined GET %s, pipelined MGET×%d %s; naive %s (%d runs).",
+		notes = append(notes, fmt.Sprintf("reload %s (%d runs): confo %s = Load %s + Apply %s into a fresh Workspace; onto the loaded Workspace %s, of which Apply %s; raw pipelined GET %s, pipelined MGET×%d %s; naive %s (%d runs).",
 			sizeLabel(size), res.runs, fmtDur(res.confo), fmtDur(res.load), fmtDur(res.apply), fmtDur(res.onto), fmtDur(res.ontoApply),
 			fmtDur(res.rawGET), mgetChunk, fmtDur(res.rawMGET), fmtDur(res.naive), res.naiveRuns))
 	}
