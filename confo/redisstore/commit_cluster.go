@@ -146,7 +146,13 @@ func (c *clusterCommit) check(ctx context.Context) ([]store.Conflict, error) {
 	}
 	_, c.registered = slices.BinarySearch(cur.registered, change.Namespace)
 	writes := len(change.ListAdd) > 0 || slices.ContainsFunc(change.Configs, func(cc store.ConfigChange) bool { return cc.Write != nil })
-	c.register = change.Register || c.opts.Overwrite && writes && !c.registered
+	// A registered namespace without a list (Python's create_namespace
+	// before any config, or a list lost with a master that kept no data)
+	// is an empty namespace, as on one server: this commit writes its
+	// list, the way a registering commit does, rather than reading the
+	// missing list as a removal under way (a removal unregisters first).
+	orphanedList := c.registered && cur.list.State == store.RawMissing
+	c.register = change.Register || writes && (orphanedList || c.opts.Overwrite && !c.registered)
 	return conflicts, nil
 }
 
