@@ -190,13 +190,8 @@ type ConflictError struct {
 }
 
 func (e *ConflictError) Error() string {
-	const most = 10
-	names := make([]string, 0, min(len(e.Conflicts), most+1))
-	for i, c := range e.Conflicts {
-		if i == most {
-			names = append(names, fmt.Sprintf("and %d more", len(e.Conflicts)-most))
-			break
-		}
+	names := make([]string, 0, len(e.Conflicts))
+	for _, c := range e.Conflicts {
 		reason := c.Reason
 		if reason == "" {
 			reason = "changed by another client"
@@ -212,7 +207,7 @@ func (e *ConflictError) Error() string {
 	if len(e.Conflicts) != 1 {
 		count = fmt.Sprintf("%d conflicts", len(e.Conflicts))
 	}
-	return fmt.Sprintf("%s, nothing of their namespace was written: %s; reload to see their version", count, strings.Join(names, ", "))
+	return fmt.Sprintf("%s, nothing of their namespace was written: %s; reload to see their version", count, firstNames(names))
 }
 
 func (e *ConflictError) Unwrap() error { return ErrConflict }
@@ -264,10 +259,10 @@ func (e *PartialCommitError) Error() string {
 				names[i] += " (" + c.Reason + ")"
 			}
 		}
-		msg += "; not written: " + strings.Join(names, ", ")
+		msg += "; not written: " + firstNames(names)
 	}
 	if len(e.Unlisted) > 0 {
-		msg += "; stored but not listed yet: " + strings.Join(e.Unlisted, ", ")
+		msg += "; stored but not listed yet: " + firstNames(e.Unlisted)
 	}
 	if e.Err != nil {
 		msg += "; stopped by: " + stopWords(e.Err)
@@ -322,5 +317,17 @@ func nameList(names []string) string {
 	if len(names) == 0 {
 		return "nothing"
 	}
-	return fmt.Sprintf("%d config(s) (%s)", len(names), strings.Join(names, ", "))
+	return fmt.Sprintf("%d config(s) (%s)", len(names), firstNames(names))
+}
+
+// mostNames is how many names a one-line message lists before "and N
+// more": a commit of thousands of configs must not print them all.
+const mostNames = 10
+
+// firstNames joins names, at most mostNames of them.
+func firstNames(names []string) string {
+	if len(names) <= mostNames {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:mostNames], ", ") + fmt.Sprintf(" and %d more", len(names)-mostNames)
 }

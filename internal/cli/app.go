@@ -346,6 +346,16 @@ func (a *app) persist(t *target, scope confo.Scope, whole bool) error {
 	for _, m := range res.Merged {
 		a.notef("%s", m)
 	}
+	if partial, ok := errors.AsType[*confo.PartialCommitError](err); ok {
+		// Not the TUI's "persist again": the command line finishes by
+		// running the command again. An import then reads what is
+		// stored and writes the file's version over it.
+		partial.Finish = "run the command again to finish"
+		if whole {
+			partial.Finish = "run the import again to finish; it writes the file's version over the configs not written (confo diff shows them first)"
+		}
+		return err
+	}
 	if _, ok := errors.AsType[*confo.ConflictError](err); ok && !a.opts.overwrite {
 		return fmt.Errorf("%w, or write yours over theirs with --overwrite", err)
 	}

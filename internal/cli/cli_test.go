@@ -14,6 +14,7 @@ import (
 
 	"github.com/confo-dev/confo/confo"
 	"github.com/confo-dev/confo/confo/dirstore"
+	"github.com/confo-dev/confo/internal/confotest"
 	"github.com/confo-dev/confo/internal/confotest/redisserver"
 )
 
@@ -162,23 +163,50 @@ func TestCLIConflictExitStatus(t *testing.T) {
 	}
 }
 
-// An import that a partial commit stopped reports it on one line, with
-// how to finish it from the command line, and exits 3 when another
-// client's change stopped it. The store tests make the partial commit.
-func TestCLIImportPartialCommitIsOneLine(t *testing.T) {
+// partialStore commits as a cluster whose persist another client stopped
+// after writing 30 of the namespace's configs.
+type partialStore struct{ *confotest.MemStore }
+
+func (s partialStore) Commit(ctx context.Context, changes []confo.NamespaceChange, opts confo.CommitOptions) ([]string, error) {
 	theirs := confo.Conflict{Namespace: "bulk", Config: "c1", Reason: "created by another client"}
-	partial := &confo.PartialCommitError{Namespace: "bulk", Written: []string{"c0"},
-		NotWritten: []confo.Conflict{theirs}, Err: &confo.ConflictError{Conflicts: []confo.Conflict{theirs}}}
-	err := error(partial)
-	importFinish(err)
-	var stderr bytes.Buffer
-	if code := newApp(context.Background(), Env{Stderr: &stderr}).report(err); code != exitConflict {
-		t.Fatalf("exit %d, want %d", code, exitConflict)
+	var written []string
+	for i := range 30 {
+		written = append(written, fmt.Sprintf("w%02d", i))
 	}
-	msg := stderr.String()
-	if strings.Count(msg, "\n") != 1 || !strings.Contains(msg, "stopped by: bulk/c1 created by another client; run the import again to finish") ||
-		strings.Contains(msg, "persist again") {
-		t.Fatalf("partial import reported as %q", msg)
+	return nil, &confo.PartialCommitError{Namespace: "bulk", Written: written,
+		NotWritten: []confo.Conflict{theirs}, Err: &confo.ConflictError{Conflicts: []confo.Conflict{theirs}}}
+}
+
+// A write that a partial commit stopped reports it on one line that
+// names at most ten configs, says how to finish it from the command line
+// (an import: run it again; not the TUI's "persist again"), and exits 3
+// when another client's change stopped it.
+func TestCLIPartialCommitIsOneLine(t *testing.T) {
+	for _, tc := range []struct {
+		whole  bool
+		finish string
+	}{
+		{true, "; run the import again to finish"},
+		{false, "; run the command again to finish"},
+	} {
+		s := partialStore{confotest.NewMemStore(false)}
+		s.Put("bulk", "c0", `{}`)
+		tg := &target{store: s, ws: confotest.Loaded(t, s.MemStore)}
+		if err := tg.ws.Set("bulk", "c0", confo.ParseLiteral(`{"v": 1}`)); err != nil {
+			t.Fatal(err)
+		}
+		var stderr bytes.Buffer
+		a := newApp(context.Background(), Env{Stderr: &stderr})
+		err := a.persist(tg, confo.Scope{Namespace: "bulk"}, tc.whole)
+		if code := a.report(err); code != exitConflict {
+			t.Fatalf("exit %d, want %d", code, exitConflict)
+		}
+		msg := stderr.String()
+		if strings.Count(msg, "\n") != 1 || !strings.Contains(msg, "wrote 30 config(s) (w00, w01") || !strings.Contains(msg, "w09 and 20 more)") ||
+			!strings.Contains(msg, "stopped by: bulk/c1 created by another client"+tc.finish) ||
+			strings.Contains(msg, "persist again") || strings.Contains(msg, "w29") {
+			t.Fatalf("partial commit reported as %q", msg)
+		}
 	}
 }
 

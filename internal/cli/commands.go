@@ -79,7 +79,6 @@ file does not name are kept. 'confo diff FILE' shows what it would change.`,
 			var conflicts []error
 			for _, s := range staged {
 				err := a.persist(t, confo.Scope{Namespace: s.namespace}, true)
-				importFinish(err)
 				switch {
 				case errors.Is(err, confo.ErrConflict):
 					conflicts = append(conflicts, err)
@@ -91,16 +90,6 @@ file does not name are kept. 'confo diff FILE' shows what it would change.`,
 			}
 			return errors.Join(conflicts...)
 		},
-	}
-}
-
-// importFinish words how to finish an import that a partial commit
-// stopped: not by persisting again, the TUI's way, but by importing again,
-// which reads what is stored and writes the file's version over it, over
-// other clients' changes too.
-func importFinish(err error) {
-	if partial, ok := errors.AsType[*confo.PartialCommitError](err); ok {
-		partial.Finish = "run the import again to finish; it writes the file's version over the configs not written (confo diff shows them first)"
 	}
 }
 
