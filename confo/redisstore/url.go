@@ -167,11 +167,11 @@ func (cfg *Config) readAddresses(u *url.URL, query url.Values) error {
 			case bracketed && closed && !strings.ContainsAny(inner, "[]"): // an IPv6 address
 				host, port = inner, ""
 			default:
-				return badURL("addr %q is not host:port (an IPv6 address goes in brackets, as [::1]:6379)", more)
+				return badURL("addr %s is not host:port (an IPv6 address goes in brackets, as [::1]:6379)", quoteAddr(more))
 			}
 		}
 		if host == "" {
-			return badURL("addr %q has no host", more)
+			return badURL("addr %s has no host", quoteAddr(more))
 		}
 		a, err := hostPort(host, port, defaultPort)
 		if err != nil {
@@ -192,7 +192,37 @@ func hostPort(host, port, defaultPort string) (string, error) {
 	if reason := checkPort(port); reason != "" {
 		return "", badURL("%s", reason)
 	}
+	if !validHost(host) {
+		// Not quoted: a user and password that lack their '@' end up
+		// here, glued to the host.
+		return "", badURL("the host is not a host name or IP address (a user and password end with '@' before the host)")
+	}
 	return net.JoinHostPort(host, port), nil
+}
+
+// quoteAddr quotes an addr parameter for an error, unless it may hold
+// credentials (an '@'), which an address never does.
+func quoteAddr(addr string) string {
+	if strings.ContainsRune(addr, '@') {
+		return "(holding an '@': credentials go before the first host)"
+	}
+	return strconv.Quote(addr)
+}
+
+// validHost accepts a DNS name (letters, digits, '-', '_', '.') or an IP
+// address, IPv6 included.
+func validHost(host string) bool {
+	if net.ParseIP(host) != nil {
+		return true
+	}
+	for _, r := range host {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+		default:
+			return false
+		}
+	}
+	return host != ""
 }
 
 // readDatabase reads /db (or ?db= of a unix:// URL, as go-redis does).

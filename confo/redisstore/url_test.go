@@ -62,6 +62,8 @@ func TestParseURLForms(t *testing.T) {
 		{"redis://u:s3cret@h1:1?addr=bad:port:x", `addr "bad:port:x" is not host:port`},
 		{"redis://u:s3cret@h1:1?addr=h2:notaport", `port "notaport"`},
 		{"redis://u:s3cret@h1:1?addr=[::1", "is not host:port"},
+		{"redis://:s3cret127.0.0.1:6379", "the host is not a host name or IP address"},
+		{"redis://u:s3cret@h1:1?addr=u:s3cret@h2:2", "is not host:port"},
 	} {
 		_, err := ParseURL(tc.url)
 		if !errors.Is(err, ErrBadURL) || !errors.Is(err, store.ErrBadCredentials) || !strings.Contains(err.Error(), tc.mention) {
