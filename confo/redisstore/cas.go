@@ -3,7 +3,6 @@ package redisstore
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
@@ -162,7 +161,7 @@ func (s *Store) resolveKeyCAS(ctx context.Context, ops []keyCAS, out []casOutcom
 	raws, err := s.readRaws(ctx, keys)
 	for n, i := range idx {
 		if err != nil {
-			out[i].err = &store.OutcomeUnknownError{Addr: s.Address(), Cause: errors.Join(out[i].err, err)}
+			out[i].err = &store.OutcomeUnknownError{Addr: s.Address(), Cause: store.JoinLine(out[i].err, err)}
 			continue
 		}
 		op := ops[i]

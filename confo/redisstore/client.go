@@ -190,7 +190,7 @@ func (s *Store) sentinelMaster(ctx context.Context) (string, error) {
 		}
 		errs = append(errs, fmt.Errorf("sentinel %s: %w", addr, err))
 	}
-	return "", &store.UnreachableError{Addr: "the sentinels of " + s.cfg.MasterName, Err: errors.Join(errs...)}
+	return "", &store.UnreachableError{Addr: "the sentinels of " + s.cfg.MasterName, Err: store.JoinLine(errs...)}
 }
 
 // lastMaster is the master's address as the Sentinels last named it, or "".

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -48,5 +49,18 @@ func TestCommitEachWordsPartialCommitsAndConflictsApart(t *testing.T) {
 	partial.Finish = "import the file again to finish"
 	if !strings.HasSuffix(strings.Split(err.Error(), "\n")[0], "; import the file again to finish") {
 		t.Errorf("the caller's way to finish is not said: %q", err)
+	}
+}
+
+// JoinLine keeps a failure of several causes on one line, each cause
+// still found by errors.Is.
+func TestJoinLine(t *testing.T) {
+	a, b := errors.New("sentinel s1: refused"), fmt.Errorf("sentinel s2: %w", store.ErrUnreachable)
+	err := store.JoinLine(a, nil, b)
+	if err.Error() != "sentinel s1: refused; sentinel s2: server unreachable" || !errors.Is(err, a) || !errors.Is(err, store.ErrUnreachable) {
+		t.Fatalf("got %q", err)
+	}
+	if store.JoinLine(nil, nil) != nil {
+		t.Fatal("nothing joined is not nil")
 	}
 }

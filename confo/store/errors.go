@@ -49,6 +49,34 @@ var (
 	ErrPartialCommit = errors.New("partial commit: persist again to finish")
 )
 
+// JoinLine is errors.Join on one line, the parts separated by "; ": a
+// failure is reported to the user as one line, also when it has several
+// causes (every Sentinel refused, say). errors.Is and As see every part.
+func JoinLine(errs ...error) error {
+	var parts lineJoin
+	for _, err := range errs {
+		if err != nil {
+			parts = append(parts, err)
+		}
+	}
+	if len(parts) == 0 {
+		return nil
+	}
+	return parts
+}
+
+type lineJoin []error
+
+func (e lineJoin) Error() string {
+	words := make([]string, len(e))
+	for i, err := range e {
+		words[i] = err.Error()
+	}
+	return strings.Join(words, "; ")
+}
+
+func (e lineJoin) Unwrap() []error { return e }
+
 // ReadOnlyError is a write refused because a backend is read-only, saying
 // why (the user's setting, or a replica the store opened read-only), with
 // the sentinel's words only once.
