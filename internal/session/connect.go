@@ -42,6 +42,11 @@ func badSpec(spec Spec, key string, err error) error {
 func Connect(ctx context.Context, spec Spec, opts Options) (confo.Store, error) {
 	spec = spec.Effective(opts)
 	if spec.Kind != confo.BackendRedis {
+		// In the words of the command line, not the library's
+		// ("bad credentials: config_path …").
+		if err := Check(spec); err != nil {
+			return nil, err
+		}
 		// A writer waits for another process's lock on a namespace as long
 		// as it would wait for a server, then names the holder.
 		return confo.OpenDir(confo.DirConfig{Path: spec.Target, ReadOnly: spec.ReadOnly, LockTimeout: spec.Timeout})

@@ -94,6 +94,12 @@ func TestCheckAndConnect(t *testing.T) {
 	if _, err := Connect(context.Background(), Spec{Name: "r", Kind: confo.BackendRedis, Target: "redis://h:0"}, Options{}); !errors.As(err, &bad) {
 		t.Fatalf("a bad URL is a BadSpecError: %v", err)
 	}
+	// A config file's directory that is gone: the command line's words,
+	// not the library's "bad credentials: config_path".
+	gone := Spec{Name: "files", Kind: confo.BackendDir, Target: filepath.Join(dir, "gone"), Origin: origin}
+	if _, err := Connect(context.Background(), gone, Options{}); err == nil || err.Error() != "backend files: directory "+gone.Target+" does not exist" {
+		t.Fatalf("a missing directory: %v", err)
+	}
 }
 
 // TLS settings of a URL given with --redis are kept; the config file's
