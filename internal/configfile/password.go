@@ -101,7 +101,7 @@ func (b *Backend) runPasswordCommand(ctx context.Context, s *secret) (string, er
 		return e
 	}
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return "", fail("did not finish", ctxErr)
+		return "", fail("did not finish in time", ctxErr)
 	}
 	if err != nil {
 		msg := "failed"

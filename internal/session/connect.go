@@ -149,6 +149,13 @@ func Address(spec Spec) string {
 // password resolves the password of a Redis spec whose URL holds none.
 func password(ctx context.Context, spec Spec) (string, error) {
 	if spec.Password != nil {
+		// A password_command gets the time a server would: a command
+		// that hangs (a locked password store) must not hang confo.
+		if spec.Timeout > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, spec.Timeout)
+			defer cancel()
+		}
 		return spec.Password(ctx)
 	}
 	// From the environment, so that it stays out of shell history and
