@@ -128,3 +128,17 @@ func TestRedisConfigTLSFromTheURLAndTheFile(t *testing.T) {
 		}
 	}
 }
+
+// The password source runs under the backend's timeout: a
+// password_command that hangs does not hang confo.
+func TestPasswordSourceGetsTheTimeout(t *testing.T) {
+	spec := Spec{Name: "r", Kind: confo.BackendRedis, Target: "redis://127.0.0.1:1/0", Timeout: 50 * time.Millisecond,
+		Password: func(ctx context.Context) (string, error) { <-ctx.Done(); return "", ctx.Err() }}
+	start := time.Now()
+	if _, err := Connect(context.Background(), spec, Options{}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a hanging password source: %v", err)
+	}
+	if waited := time.Since(start); waited > 5*time.Second {
+		t.Fatalf("waited %v for a password source with a 50ms timeout", waited)
+	}
+}
