@@ -39,9 +39,6 @@ type Options struct {
 	// Theme, when set, is used as is; otherwise ThemeSettings decide.
 	Theme         *Theme
 	ThemeSettings ThemeSettings
-	// Notice is shown as the first message (an error), e.g. conflicting key
-	// bindings.
-	Notice string
 	// Getenv reads $VISUAL and $EDITOR; os.Getenv by default.
 	Getenv func(string) string
 	// Exec runs the external editor; tea.ExecProcess by default. Tests run
@@ -168,9 +165,6 @@ func New(backends []*model.Backend, keys KeyMap, opts Options) *Model {
 	m.filterInput = newInput()
 	m.focus = paneConfigs
 	m.setStatus(statusInfo, "? lists every key · edits stay local until persisted (s, S, ctrl+s)")
-	if opts.Notice != "" {
-		m.setStatus(statusErr, opts.Notice)
-	}
 	m.sync()
 	return m
 }

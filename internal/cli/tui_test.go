@@ -2,6 +2,9 @@ package cli
 
 import (
 	"context"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -33,4 +36,28 @@ func TestCLITUIInputFromFlags(t *testing.T) {
 		}
 	}
 	runCLI(t, "", "--redis", url, "namespaces", "--no-watch").want(t, exitUsage)
+}
+
+// TestCLITUIKeysAndThemeFromTheFile: the UI gets the file's bindings by the
+// names key presses have, and does not start on a mistake in them.
+func TestCLITUIKeysAndThemeFromTheFile(t *testing.T) {
+	_, url := seeded(t)
+	var got *tuiInput
+	defer func(old func(context.Context, tuiInput) error) { startTUI = old }(startTUI)
+	startTUI = func(_ context.Context, in tuiInput) error {
+		got = &in
+		return nil
+	}
+	dir := t.TempDir()
+	cfg := writeConfig(t, filepath.Join(dir, "good"), "[keys]\nhelp = \"F1\"\n[theme]\nname = \"light\"\n")
+	runCLI(t, "", "--config", cfg, "--redis", url).want(t, exitOK)
+	if got == nil || !slices.Equal(got.Keys.Help.Keys(), []string{"f1"}) || got.Theme.Name != "light" {
+		t.Fatalf("input %+v", got)
+	}
+	got = nil
+	cfg = writeConfig(t, filepath.Join(dir, "bad"), "[keys]\nedit = [\"i\", \"e\"]\ndelete = \"e\"\n")
+	r := runCLI(t, "", "--config", cfg, "--redis", url).want(t, exitUsage)
+	if got != nil || !strings.Contains(r.stderr, "config.toml:3:1: keys.delete: key \"e\" is both edit and delete") {
+		t.Fatalf("started: %v; stderr %q", got != nil, r.stderr)
+	}
 }
