@@ -222,6 +222,9 @@ func (m *Model) rename() tea.Cmd {
 	case m.focus == paneNamespaces && sel.ns != "":
 		return m.renamePrompt("Rename namespace "+q(sel.ns), "persisting writes its configs under it and deletes the old namespace", sel.ns, func(m *Model, to string) (tea.Cmd, error) {
 			if err := b.RenameNamespace(sel.ns, to); err != nil {
+				if bad, ok := errors.AsType[*model.UnusableConfigError](err); ok {
+					bad.Fix = m.keys.EditExternal.Help().Key + " on it opens it in $EDITOR"
+				}
 				return nil, err
 			}
 			m.lists[paneNamespaces].selectName(to)
