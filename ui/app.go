@@ -234,10 +234,15 @@ func (m *Model) setTheme(th Theme) {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	// Quit keys that are not text (ctrl+c) work even inside inputs and
-	// dialogs; quit still asks when something is unsaved.
-	if msg.Text == "" && key.Matches(msg, m.keys.Quit) {
+	// dialogs; quit still asks when something is unsaved. While the screen
+	// only says it is too small, the quit keys are all that work: any other
+	// key would act on a dialog or pane the user cannot see.
+	if (msg.Text == "" || !m.fits()) && key.Matches(msg, m.keys.Quit) {
 		m.dialog, m.filtering = nil, false
 		return m.quit()
+	}
+	if !m.fits() {
+		return nil
 	}
 	if m.dialog != nil {
 		return m.dialog.update(m, msg)
@@ -248,8 +253,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.mainKey(msg)
 }
 
+// fits reports whether the screen is big enough to show the UI; below it
+// the UI only says so.
+func (m *Model) fits() bool { return m.width >= minWidth && m.height >= minHeight }
+
 // handlePaste sends pasted text to whichever input is open.
 func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
+	if !m.fits() {
+		return nil
+	}
 	if in, ok := m.dialog.(interface{ paste(tea.PasteMsg) tea.Cmd }); ok {
 		return in.paste(msg)
 	}

@@ -23,7 +23,7 @@ func (m *Model) View() tea.View {
 
 // Render is the screen as a string, for View and for snapshot tests.
 func (m *Model) Render() string {
-	if m.width < minWidth || m.height < minHeight {
+	if !m.fits() {
 		return m.tooSmall()
 	}
 	var sb strings.Builder
