@@ -164,7 +164,8 @@ func New(backends []*model.Backend, keys KeyMap, opts Options) *Model {
 	}
 	m.filterInput = newInput()
 	m.focus = paneConfigs
-	m.setStatus(statusInfo, "? lists every key · edits stay local until persisted (s, S, ctrl+s)")
+	m.setStatus(statusInfo, keys.Help.Help().Key+" lists every key · edits stay local until persisted ("+
+		keys.PersistConfig.Help().Key+", "+keys.PersistNamespace.Help().Key+", "+keys.PersistBackend.Help().Key+")")
 	m.sync()
 	return m
 }
