@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -96,6 +97,12 @@ func runTUI(ctx context.Context, in tuiInput) error {
 		Context: ctx, Timeout: in.Timeout, ThemeSettings: themeSettings, NoWatch: in.NoWatch,
 	})
 	if _, err := tea.NewProgram(app, tea.WithContext(ctx)).Run(); err != nil {
+		// A closed terminal (SIGHUP) or kill(1) (SIGTERM) cancels ctx (see
+		// main): the user ended the run, as with quit, so it ends quietly
+		// with status 0, whether Bubble Tea saw the signal first or not.
+		if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+			return nil
+		}
 		return fmt.Errorf("terminal UI: %w", err)
 	}
 	return nil
