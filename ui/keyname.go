@@ -38,7 +38,7 @@ var keyAliases = map[string]string{"escape": "esc", " ": "space", "pgdn": "pgdow
 var modifierOrder = []string{"ctrl", "alt", "shift"}
 
 // keyNameHint is what every refused key name is told.
-const keyNameHint = `write one character ("x", "G", "?"), or a named key (enter, esc, tab, space, backspace, delete, insert, up, down, left, right, home, end, pgup, pgdown, f1 to f20), either after ctrl+, alt+ or shift+ if needed`
+const keyNameHint = `write one character ("x", "G", "?"), or a named key (enter, esc, tab, space, backspace, delete, insert, up, down, left, right, home, end, pgup, pgdown, f1 to f20), optionally after ctrl+, alt+ or shift+ ("ctrl+s", "shift+tab")`
 
 // keyName returns the name a key press has for what the user wrote:
 // named keys and modifiers in lower case ("F1" is "f1", "Ctrl+S" is

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/confo-dev/confo/internal/termsafe"
 )
 
@@ -21,6 +23,10 @@ func TestRenameOfAnEscapedNameStartsEmpty(t *testing.T) {
 	a.press("n").wantScreen("Rename "+termsafe.Name(c1), "the name holds control characters, so the prompt starts empty: type the new name")
 	if p, ok := a.m.dialog.(*prompt); !ok || p.input.Value() != "" {
 		t.Fatalf("prompt %#v, want an empty one", a.m.dialog)
+	}
+	// The hint wraps in the prompt: all of it shows.
+	if v := flat(ansi.Strip(a.m.dialog.view(a.m))); !strings.Contains(v, "typethenewname;persistingwritesthenewconfiganddeletestheoldone") {
+		t.Fatalf("the prompt cuts its hint: %s", v)
 	}
 	a.typeText("renamed").press("enter")
 	names := a.m.current.ConfigNames("database")
