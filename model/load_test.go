@@ -121,6 +121,30 @@ func TestOpenFailureOfBadSettings(t *testing.T) {
 	}
 }
 
+// TestRenameNamespaceWithAConfigThatIsNotJSON: the refusal says what to
+// do before the reason, which may be long.
+func TestRenameNamespaceWithAConfigThatIsNotJSON(t *testing.T) {
+	store := confotest.NewMemStore(false)
+	store.Put("database", "mysqli", `{"host": "localhost"}`)
+	store.Put("database", "bin", `{"host": nope}`)
+	b := NewBackend("demo", store, confotest.Loaded(t, store), Options{})
+	err := b.RenameNamespace("database", "db")
+	bad, ok := errors.AsType[*UnusableConfigError](err)
+	if !ok || !errors.Is(err, confo.ErrBadData) {
+		t.Fatalf("%T %v, want an UnusableConfigError of bad data", err, err)
+	}
+	if want := `rename namespace "database": fix or delete config "bin" first: not JSON: `; !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("%q, want it to start %q", err, want)
+	}
+	bad.Fix = "E opens it"
+	if want := `first (E opens it): not JSON`; !strings.Contains(err.Error(), want) {
+		t.Fatalf("%q lacks %q", err, want)
+	}
+	if b.NamespaceNames()[0] != "database" || b.Unsaved() != 0 {
+		t.Fatalf("the refused rename changed something: %v, %d unsaved", b.NamespaceNames(), b.Unsaved())
+	}
+}
+
 func TestRenameNamespaceAndUndo(t *testing.T) {
 	b := newBackend(t)
 	if err := b.RenameNamespace("database", "sales"); err == nil {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/confo-dev/confo/confo"
@@ -40,6 +41,33 @@ func (b *Backend) RenameField(ns, cfg, from, to string) error {
 	})
 }
 
+// UnusableConfigError refuses an operation on a whole namespace because
+// one of its configs holds stored bytes that are no value (not JSON): they
+// cannot be carried over, so the config is fixed or deleted first.
+type UnusableConfigError struct {
+	// Op is what was refused: `rename namespace "database"`.
+	Op     string
+	Config string
+	// Reason is what is wrong with the stored bytes: "not JSON: …".
+	Reason string
+	// Fix, when the caller sets it, says how to fix the config (the UI's
+	// key for $EDITOR).
+	Fix string
+	err error
+}
+
+// Error puts what to do before the reason, which may be long and is the
+// part a one-line status may cut.
+func (e *UnusableConfigError) Error() string {
+	fix := ""
+	if e.Fix != "" {
+		fix = " (" + e.Fix + ")"
+	}
+	return fmt.Sprintf("%s: fix or delete config %q first%s: %s", e.Op, e.Config, fix, e.Reason)
+}
+
+func (e *UnusableConfigError) Unwrap() error { return e.err }
+
 // RenameNamespace moves every config of a namespace to a new one; persisting
 // registers the new namespace, writes its configs and deletes the old ones.
 func (b *Backend) RenameNamespace(from, to string) error {
@@ -68,6 +96,9 @@ func (b *Backend) RenameNamespace(from, to string) error {
 			continue
 		}
 		v, err := c.Value(from)
+		if bad, ok := errors.AsType[*confo.BadDataError](err); ok {
+			return &UnusableConfigError{Op: fmt.Sprintf("rename namespace %q", from), Config: name, Reason: bad.Reason, err: err}
+		}
 		if err != nil {
 			return fmt.Errorf("rename namespace %q: %w", from, err)
 		}

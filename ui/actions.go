@@ -220,8 +220,11 @@ func (m *Model) rename() tea.Cmd {
 	sel, b := m.selection(), m.current
 	switch {
 	case m.focus == paneNamespaces && sel.ns != "":
-		return m.openPrompt("Rename namespace "+q(sel.ns), "the new name; persisting writes its configs under it and deletes the old namespace", termsafe.Name(sel.ns), func(m *Model, to string) (tea.Cmd, error) {
+		return m.renamePrompt("Rename namespace "+q(sel.ns), "persisting writes its configs under it and deletes the old namespace", sel.ns, func(m *Model, to string) (tea.Cmd, error) {
 			if err := b.RenameNamespace(sel.ns, to); err != nil {
+				if bad, ok := errors.AsType[*model.UnusableConfigError](err); ok {
+					bad.Fix = m.keys.EditExternal.Help().Key + " on it opens it in $EDITOR"
+				}
 				return nil, err
 			}
 			m.lists[paneNamespaces].selectName(to)
@@ -229,7 +232,7 @@ func (m *Model) rename() tea.Cmd {
 			return nil, nil
 		})
 	case m.focus == paneConfigs && sel.cfg != "":
-		return m.openPrompt("Rename "+q(sel.cfg), "the new name; persisting writes the new config and deletes the old one", termsafe.Name(sel.cfg), func(m *Model, to string) (tea.Cmd, error) {
+		return m.renamePrompt("Rename "+q(sel.cfg), "persisting writes the new config and deletes the old one", sel.cfg, func(m *Model, to string) (tea.Cmd, error) {
 			if err := b.RenameConfig(sel.ns, sel.cfg, to); err != nil {
 				return nil, err
 			}
@@ -239,7 +242,7 @@ func (m *Model) rename() tea.Cmd {
 			return nil, nil
 		})
 	case m.focus == paneFields && sel.field != "" && !sel.deleted:
-		return m.openPrompt("Rename field "+q(sel.cfg)+"."+q(sel.field), "the new name; the value and its place stay", termsafe.Name(sel.field), func(m *Model, to string) (tea.Cmd, error) {
+		return m.renamePrompt("Rename field "+q(sel.cfg)+"."+q(sel.field), "the value and its place stay", sel.field, func(m *Model, to string) (tea.Cmd, error) {
 			if err := b.RenameField(sel.ns, sel.cfg, sel.field, to); err != nil {
 				return nil, err
 			}
@@ -250,6 +253,20 @@ func (m *Model) rename() tea.Cmd {
 	}
 	m.fail(errors.New("nothing selected to rename"))
 	return nil
+}
+
+// renamePrompt asks for the new name of name, prefilled with it. A name
+// the screen shows escaped starts the prompt empty: the escaped form is
+// not the name, and accepting it would store its backslashes.
+func (m *Model) renamePrompt(title, hint, name string, submit func(*Model, string) (tea.Cmd, error)) tea.Cmd {
+	if !termsafe.Needs(name) {
+		return m.openPrompt(title, "the new name; "+hint, name, submit)
+	}
+	why := "holds control characters"
+	if !termsafe.HasControl(name) {
+		why = "starts or ends with a character shown escaped"
+	}
+	return m.openPrompt(title, "the name "+why+", so the prompt starts empty: type the new name; "+hint, "", submit)
 }
 
 // undo takes back the last edit; a live refresh then reads again what it
@@ -284,9 +301,9 @@ func (m *Model) viewValue() {
 		m.fail(fmt.Errorf("field %s is deleted here: its stored value shows in the persist dialog (s, then v)", q(sel.field)))
 		return
 	}
-	title := b.Name() + ": " + sel.ns + "/" + sel.cfg
+	title := q(b.Name()) + ": " + q(sel.ns) + "/" + q(sel.cfg)
 	if field != "" {
-		title += "." + field
+		title += "." + q(field)
 	}
 	if c, _ := m.config(); c.Status == model.StatusDeleted {
 		m.fail(fmt.Errorf("config %s is deleted here: u undoes the delete", q(sel.cfg)))
@@ -400,7 +417,7 @@ func (m *Model) confirmPersist(job *model.PersistJob, title string, intro []stri
 		old, new := line.Change.Pretty()
 		text := "old (stored):\n" + orNone(old) + "\n\nnew (local, not persisted):\n" + orNone(new)
 		back := m.dialog
-		v := newViewer("Persist: "+line.Config+"."+line.Change.Name, text, "")
+		v := newViewer("Persist: "+q(line.Config)+"."+q(line.Change.Name), text, "")
 		m.dialog = &returning{viewer: v, back: back}
 		return true
 	}

@@ -39,9 +39,6 @@ type Options struct {
 	// Theme, when set, is used as is; otherwise ThemeSettings decide.
 	Theme         *Theme
 	ThemeSettings ThemeSettings
-	// Notice is shown as the first message (an error), e.g. conflicting key
-	// bindings.
-	Notice string
 	// Getenv reads $VISUAL and $EDITOR; os.Getenv by default.
 	Getenv func(string) string
 	// Exec runs the external editor; tea.ExecProcess by default. Tests run
@@ -167,10 +164,8 @@ func New(backends []*model.Backend, keys KeyMap, opts Options) *Model {
 	}
 	m.filterInput = newInput()
 	m.focus = paneConfigs
-	m.setStatus(statusInfo, "? lists every key · edits stay local until persisted (s, S, ctrl+s)")
-	if opts.Notice != "" {
-		m.setStatus(statusErr, opts.Notice)
-	}
+	m.setStatus(statusInfo, keys.Help.Help().Key+" lists every key · edits stay local until persisted ("+
+		keys.PersistConfig.Help().Key+", "+keys.PersistNamespace.Help().Key+", "+keys.PersistBackend.Help().Key+")")
 	m.sync()
 	return m
 }
@@ -240,10 +235,15 @@ func (m *Model) setTheme(th Theme) {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	// Quit keys that are not text (ctrl+c) work even inside inputs and
-	// dialogs; quit still asks when something is unsaved.
-	if msg.Text == "" && key.Matches(msg, m.keys.Quit) {
+	// dialogs; quit still asks when something is unsaved. While the screen
+	// only says it is too small, the quit keys are all that work: any other
+	// key would act on a dialog or pane the user cannot see.
+	if (msg.Text == "" || !m.fits()) && key.Matches(msg, m.keys.Quit) {
 		m.dialog, m.filtering = nil, false
 		return m.quit()
+	}
+	if !m.fits() {
+		return nil
 	}
 	if m.dialog != nil {
 		return m.dialog.update(m, msg)
@@ -254,8 +254,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return m.mainKey(msg)
 }
 
+// fits reports whether the screen is big enough to show the UI; below it
+// the UI only says so.
+func (m *Model) fits() bool { return m.width >= minWidth && m.height >= minHeight }
+
 // handlePaste sends pasted text to whichever input is open.
 func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
+	if !m.fits() {
+		return nil
+	}
 	if in, ok := m.dialog.(interface{ paste(tea.PasteMsg) tea.Cmd }); ok {
 		return in.paste(msg)
 	}

@@ -129,11 +129,11 @@ func (d *conflictDialog) write(m *Model, r model.Resolution) tea.Cmd {
 // on each side.
 func (d *conflictDialog) showFull(m *Model) {
 	cv := d.cv
-	title := "Conflict: " + cv.Namespace + "/" + cv.Config
+	title := "Conflict: " + q(cv.Namespace) + "/" + q(cv.Config)
 	base, ours, theirs := cv.Base, cv.Ours, cv.Theirs
 	if d.fieldLevel() {
 		f := cv.Fields[d.cursor]
-		title += "." + f.Field
+		title += "." + q(f.Field)
 		base, ours, theirs = f.Base.Lines(), f.Ours.Lines(), f.Theirs.Lines()
 	}
 	text := "base (as loaded here):\n" + strings.Join(base, "\n") +

@@ -43,7 +43,7 @@ func (m *Model) fieldsTitle() string {
 func (m *Model) renderFields(w, h int) []string {
 	fv := m.fields
 	if fv.Note != "" && len(fv.Names()) == 0 {
-		return []string{m.theme.Dim.Render(" " + cut(termsafe.Line(fv.Note), w-1))}
+		return m.renderNote(termsafe.Line(fv.Note), w, h)
 	}
 	l := &m.lists[paneFields]
 	var lines []string
@@ -66,6 +66,25 @@ func (m *Model) renderFields(w, h int) []string {
 		}
 		rest := fit(m.name(row.Name), nameW) + " " + fit(value, valW) + " " + fit(row.Kind, typeW) + " "
 		lines = append(lines, m.row(paneFields, i, itemMarks[row.Mark], rest, w))
+	}
+	return lines
+}
+
+// renderNote draws a note in place of the fields, wrapped to the pane: the
+// note of a config that is not JSON says where the JSON breaks, which a
+// cut line would hide. Rows the pane lacks end with an ellipsis.
+func (m *Model) renderNote(note string, w, h int) []string {
+	spans := wrapLine(nil, 0, note, max(w-1, 1), 0)
+	lines := make([]string, 0, min(len(spans), h))
+	for i, s := range spans {
+		row := note[s.start:s.end]
+		if i == h-1 && len(spans) > h {
+			row = cut(note[s.start:], w-1)
+		}
+		lines = append(lines, m.theme.Dim.Render(" "+row))
+		if i == h-1 {
+			break
+		}
 	}
 	return lines
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 )
@@ -45,7 +46,10 @@ type KeyMap struct {
 }
 
 // keyContext is where a binding is active; two bindings of one context
-// must not share a key.
+// must not share a key. The viewer closes on help, messages, view and quit
+// as well. Dialogs scroll with the movement keys but are not listed for
+// them: a dialog's answers are matched first, so keep's k shadows up's k
+// in the one dialog that offers keep, and the arrows still scroll.
 type keyContext uint8
 
 const (
@@ -81,7 +85,7 @@ var actions = []action{
 	{"enter", func(k *KeyMap) *key.Binding { return &k.Enter }, []string{"enter"}, "open / edit", inMain},
 	{"edit", func(k *KeyMap) *key.Binding { return &k.Edit }, []string{"e"}, "edit (one line)", inMain},
 	{"edit_external", func(k *KeyMap) *key.Binding { return &k.EditExternal }, []string{"E"}, "edit in $EDITOR", inMain | inViewer},
-	{"view", func(k *KeyMap) *key.Binding { return &k.View }, []string{"v"}, "view in full", inMain | inDialog | inConflict},
+	{"view", func(k *KeyMap) *key.Binding { return &k.View }, []string{"v"}, "view in full", inMain | inDialog | inViewer | inConflict},
 	{"add", func(k *KeyMap) *key.Binding { return &k.Add }, []string{"a"}, "add", inMain},
 	{"delete", func(k *KeyMap) *key.Binding { return &k.Delete }, []string{"d"}, "delete", inMain},
 	{"rename", func(k *KeyMap) *key.Binding { return &k.Rename }, []string{"n"}, "rename", inMain},
@@ -94,9 +98,9 @@ var actions = []action{
 	{"reload_namespace", func(k *KeyMap) *key.Binding { return &k.ReloadNamespace }, []string{"r"}, "reload", inMain},
 	{"reload_backend", func(k *KeyMap) *key.Binding { return &k.ReloadBackend }, []string{"R"}, "reload backend / retry", inMain},
 	{"conflict", func(k *KeyMap) *key.Binding { return &k.Conflict }, []string{"c"}, "show conflict", inMain},
-	{"messages", func(k *KeyMap) *key.Binding { return &k.Messages }, []string{"m"}, "messages", inMain},
-	{"help", func(k *KeyMap) *key.Binding { return &k.Help }, []string{"?"}, "help", inMain},
-	{"quit", func(k *KeyMap) *key.Binding { return &k.Quit }, []string{"q", "ctrl+c"}, "quit", inMain},
+	{"messages", func(k *KeyMap) *key.Binding { return &k.Messages }, []string{"m"}, "messages", inMain | inViewer},
+	{"help", func(k *KeyMap) *key.Binding { return &k.Help }, []string{"?"}, "help", inMain | inViewer},
+	{"quit", func(k *KeyMap) *key.Binding { return &k.Quit }, []string{"q", "ctrl+c"}, "quit", inMain | inViewer},
 	{"next_match", func(k *KeyMap) *key.Binding { return &k.NextMatch }, []string{"n"}, "next match", inViewer},
 	{"prev_match", func(k *KeyMap) *key.Binding { return &k.PrevMatch }, []string{"N"}, "previous match", inViewer},
 	{"yes", func(k *KeyMap) *key.Binding { return &k.Yes }, []string{"y"}, "yes", inDialog},
@@ -152,53 +156,90 @@ func helpKeys(keys []string) string {
 }
 
 // Rebind applies the config file's [keys] table: each named action gets
-// exactly the keys listed. An unknown action or an empty key is an error.
+// exactly the keys listed, by the names a key press has (see keyName).
+// It refuses an unknown action, a key no press produces, and a key of two
+// actions active at the same time, which would do only one of them; the
+// error is SettingErrors, every mistake at once.
 func (k KeyMap) Rebind(bindings map[string][]string) (KeyMap, error) {
 	names := make([]string, 0, len(bindings))
 	for name := range bindings {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	var errs SettingErrors
 	for _, name := range names {
+		path := []string{"keys", name}
 		i := slices.IndexFunc(actions, func(a action) bool { return a.name == name })
 		if i < 0 {
-			return k, fmt.Errorf("[keys] %q is not an action; the actions are %s", name, strings.Join(ActionNames(), ", "))
+			errs = append(errs, &SettingError{path, "is not an action; the actions are " + strings.Join(ActionNames(), ", ")})
+			continue
 		}
-		keys := bindings[name]
-		if len(keys) == 0 || slices.Contains(keys, "") {
-			return k, fmt.Errorf("[keys] %s: give at least one key, and no empty one", name)
+		if len(bindings[name]) == 0 {
+			errs = append(errs, &SettingError{path, "give at least one key"})
+			continue
 		}
-		*actions[i].binding(&k) = newBinding(keys, actions[i].desc)
+		var keys []string
+		for _, written := range bindings[name] {
+			key, err := keyName(written)
+			if err != nil {
+				errs = append(errs, &SettingError{path, err.Error()})
+				continue
+			}
+			if !slices.Contains(keys, key) {
+				keys = append(keys, key)
+			}
+		}
+		if len(keys) > 0 {
+			*actions[i].binding(&k) = newBinding(keys, actions[i].desc)
+		}
 	}
-	return k, nil
+	if len(errs) == 0 {
+		errs = k.conflicts(bindings)
+	}
+	return k, errs.orNil()
 }
 
-// Conflicts lists keys bound to two actions that are active at the same
-// time, as one line: "key "x" is both edit and delete; …"; "" when none.
-func (k KeyMap) Conflicts() string {
-	var out []string
-	seen := map[string]string{}
+// contextNames say where two actions meet, in a conflict's message.
+var contextNames = map[keyContext]string{
+	inMain: "the main screen", inDialog: "dialogs", inViewer: "the viewer", inConflict: "the conflict view",
+}
+
+// conflicts are the keys bound to two actions active at the same time,
+// each reported at the action the file rebinds (both may be).
+func (k KeyMap) conflicts(bindings map[string][]string) SettingErrors {
+	var errs SettingErrors
+	reported := map[string]bool{}
 	for _, ctx := range []keyContext{inMain, inDialog, inViewer, inConflict} {
 		owner := map[string]string{}
 		for _, a := range actions {
-			if a.ctx&ctx == 0 {
-				continue
-			}
 			for _, key := range a.binding(&k).Keys() {
-				other, ok := owner[key]
-				pair := other + " and " + a.name
-				if ok && seen[key+pair] == "" {
-					seen[key+pair] = pair
-					out = append(out, fmt.Sprintf("key %q is both %s", key, pair))
+				if a.ctx&ctx == 0 && !(a.name == "quit" && !typesText(key)) {
+					continue
 				}
-				owner[key] = a.name
+				other, taken := owner[key]
+				if !taken {
+					owner[key] = a.name
+					continue
+				}
+				at := a.name
+				if _, rebound := bindings[at]; !rebound {
+					at = other
+				}
+				if reported[key+" "+other+" "+a.name] {
+					continue
+				}
+				reported[key+" "+other+" "+a.name] = true
+				errs = append(errs, &SettingError{[]string{"keys", at}, fmt.Sprintf("key %q is both %s and %s in %s, so it would do only one of them; give one of them another key", key, other, a.name, contextNames[ctx])})
 			}
 		}
 	}
-	if len(out) == 0 {
-		return ""
-	}
-	return "conflicting key bindings: " + strings.Join(out, "; ")
+	return errs
+}
+
+// typesText reports whether a press of the key named types text; the
+// quit keys that type none (ctrl+c) work in inputs and dialogs too.
+func typesText(name string) bool {
+	return utf8.RuneCountInString(name) == 1 || name == "space"
 }
 
 // HelpGroup is one titled column of the help overlay.

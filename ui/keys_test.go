@@ -482,21 +482,40 @@ func TestRebindAndConflicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if k.Quit.Help().Key != "x" || k.Edit.Help().Key != "F2/i" {
+	if k.Quit.Help().Key != "x" || k.Edit.Help().Key != "f2/i" {
 		t.Fatalf("help: %q %q", k.Quit.Help().Key, k.Edit.Help().Key)
 	}
-	if c := k.Conflicts(); c != "" {
-		t.Fatalf("conflicts: %s", c)
-	}
-	if _, err := DefaultKeyMap().Rebind(map[string][]string{"quitt": {"x"}}); err == nil || !strings.Contains(err.Error(), `"quitt" is not an action`) {
+	if _, err := DefaultKeyMap().Rebind(map[string][]string{"quitt": {"x"}}); err == nil || !strings.Contains(err.Error(), `keys.quitt: is not an action`) {
 		t.Fatalf("unknown action: %v", err)
 	}
 	if _, err := DefaultKeyMap().Rebind(map[string][]string{"quit": {}}); err == nil {
 		t.Fatal("empty keys accepted")
 	}
-	k, _ = DefaultKeyMap().Rebind(map[string][]string{"edit": {"j"}})
-	if c := k.Conflicts(); c != `conflicting key bindings: key "j" is both down and edit` {
-		t.Fatalf("conflicts: %q", c)
+	// Two actions of one context on one key: the key would do only one of
+	// them, so the binding is refused at the action the file rebinds.
+	for _, tc := range []struct {
+		bindings map[string][]string
+		want     string
+	}{
+		{map[string][]string{"edit": {"j"}}, `keys.edit: key "j" is both down and edit in the main screen`},
+		{map[string][]string{"edit": {"i", "e"}, "delete": {"e"}}, `keys.delete: key "e" is both edit and delete in the main screen`},
+		// The viewer closes on help: n is its next match.
+		{map[string][]string{"help": {"n"}}, `keys.help: key "n" is both help and next_match in the viewer`},
+		// A quit key that types nothing works in dialogs too.
+		{map[string][]string{"quit": {"esc"}}, `keys.quit: key "esc" is both quit and cancel in dialogs`},
+	} {
+		_, err := DefaultKeyMap().Rebind(tc.bindings)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: %v, want %q", tc.bindings, err, tc.want)
+		}
+		if _, ok := errors.AsType[SettingErrors](err); !ok {
+			t.Errorf("%v: %T, want SettingErrors", tc.bindings, err)
+		}
+	}
+	// The same key in two contexts is no conflict: n renames in the panes
+	// and answers no in dialogs.
+	if _, err := DefaultKeyMap().Rebind(map[string][]string{"rename": {"n"}, "yes": {"Y"}}); err != nil {
+		t.Fatal(err)
 	}
 	// The effective map drives keys, the key bar and help.
 	a := newApp(t, appConfig{width: 120, height: 30})

@@ -8,6 +8,10 @@ import (
 // wheel scrolls the pane (or the viewer, or a long dialog) under it; a
 // click on a dialog's answer answers it.
 func (m *Model) handleMouse(msg tea.MouseMsg) tea.Cmd {
+	if !m.fits() {
+		// Nothing but the notice is on the screen to click.
+		return nil
+	}
 	mouse := msg.Mouse()
 	switch msg.(type) {
 	case tea.MouseClickMsg:
@@ -83,7 +87,7 @@ func (m *Model) wheel(x, y, delta int) tea.Cmd {
 // paneAt finds the pane under screen cell (x, y) and the list row there
 // (relative to the pane's scroll offset; -1 on a border).
 func (m *Model) paneAt(x, y int) (paneID, int, bool) {
-	if m.width < minWidth || m.height < minHeight || y < 1 || y >= m.height-2 {
+	if y < 1 || y >= m.height-2 {
 		return 0, 0, false
 	}
 	left := 0

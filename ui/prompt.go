@@ -64,7 +64,11 @@ func (p *prompt) paste(msg tea.PasteMsg) tea.Cmd {
 
 func (p *prompt) view(m *Model) string {
 	w := promptWidth(m.width)
-	lines := []string{" " + p.input.View(), "", " " + m.theme.Dim.Render(p.hint)}
+	lines := []string{" " + p.input.View(), ""}
+	// The hint may say why the prompt starts empty: all of it is shown.
+	for _, s := range wrapLine(nil, 0, p.hint, max(w-3, 1), 0) {
+		lines = append(lines, " "+m.theme.Dim.Render(p.hint[s.start:s.end]))
+	}
 	if p.err != "" {
 		lines = append(lines, " "+m.theme.Err.Render(cut("✗ "+termsafe.Line(p.err), w-3)))
 	}

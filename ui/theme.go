@@ -95,10 +95,12 @@ func ThemeColorNames() []string {
 	return names
 }
 
-// Check reports a theme name or colour the UI cannot use.
+// Check reports every theme name or colour the UI cannot use, as
+// SettingErrors.
 func (s ThemeSettings) Check() error {
+	var errs SettingErrors
 	if !slices.Contains([]string{"", "auto", "dark", "light"}, s.Name) {
-		return fmt.Errorf("[theme] name %q: want dark, light or auto", s.Name)
+		errs = append(errs, &SettingError{[]string{"theme", "name"}, fmt.Sprintf("%q is not a theme; want dark, light or auto", s.Name)})
 	}
 	names := make([]string, 0, len(s.Colors))
 	for k := range s.Colors {
@@ -106,14 +108,14 @@ func (s ThemeSettings) Check() error {
 	}
 	sort.Strings(names)
 	for _, k := range names {
+		path := []string{"theme", "colors", k}
 		if _, ok := paletteKeys[k]; !ok {
-			return fmt.Errorf("[theme.colors] %q is not a colour name; the names are %s", k, strings.Join(ThemeColorNames(), ", "))
-		}
-		if !validColor(s.Colors[k]) {
-			return fmt.Errorf("[theme.colors] %s = %q: want \"#rrggbb\", \"#rgb\" or an ANSI colour number 0-255", k, s.Colors[k])
+			errs = append(errs, &SettingError{path, "is not a colour name; the names are " + strings.Join(ThemeColorNames(), ", ")})
+		} else if !validColor(s.Colors[k]) {
+			errs = append(errs, &SettingError{path, fmt.Sprintf("%q: want \"#rrggbb\", \"#rgb\" or an ANSI colour number 0-255", s.Colors[k])})
 		}
 	}
-	return nil
+	return errs.orNil()
 }
 
 func validColor(c string) bool {

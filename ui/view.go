@@ -23,7 +23,7 @@ func (m *Model) View() tea.View {
 
 // Render is the screen as a string, for View and for snapshot tests.
 func (m *Model) Render() string {
-	if m.width < minWidth || m.height < minHeight {
+	if !m.fits() {
 		return m.tooSmall()
 	}
 	var sb strings.Builder
@@ -145,7 +145,37 @@ func (m *Model) header() string {
 
 // hints lists the keys of the focused pane, or of the filter input.
 func (m *Model) hints() string {
-	return m.keyLine(m.paneKeys(), m.width)
+	return m.keyLine(m.cutKeys(m.paneKeys(), m.width), m.width)
+}
+
+// cutKeys are the key bar's bindings for a line w cells wide. When not all
+// fit, the line ends with "… ? help" instead, so the user knows there is
+// more and which key lists it.
+func (m *Model) cutKeys(bindings []key.Binding, w int) []key.Binding {
+	enabled := 0
+	for _, b := range bindings {
+		if b.Enabled() {
+			enabled++
+		}
+	}
+	if len(keyLineSpans(bindings, w)) == enabled {
+		return bindings
+	}
+	help := m.keys.Help.Help().Key
+	more := key.NewBinding(key.WithKeys(m.keys.Help.Keys()...), key.WithHelp("… "+help, "help"))
+	shown := make([]key.Binding, 0, len(bindings))
+	for _, b := range bindings {
+		if b.Enabled() && b.Help().Key != help {
+			shown = append(shown, b)
+		}
+	}
+	for n := len(shown); n >= 0; n-- {
+		line := append(shown[:n:n], more)
+		if len(keyLineSpans(line, w)) == n+1 {
+			return line
+		}
+	}
+	return []key.Binding{more}
 }
 
 // keyLine renders bindings as "key desc · key desc", dropping what does not

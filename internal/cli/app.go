@@ -14,6 +14,7 @@ import (
 	"github.com/confo-dev/confo/internal/demo"
 	"github.com/confo-dev/confo/internal/session"
 	"github.com/confo-dev/confo/internal/termsafe"
+	"github.com/confo-dev/confo/ui"
 )
 
 // app is one run of the command: its environment, its flags, and what it
@@ -26,7 +27,11 @@ type app struct {
 	// through a pipe.
 	out, errw *termsafe.Writer
 	file      *configfile.File
-	demo      *demo.Demo
+	// keys and theme are the terminal UI's, with the file's [keys] and
+	// [theme] applied.
+	keys  ui.KeyMap
+	theme ui.ThemeSettings
+	demo  *demo.Demo
 	// quiet drops notices: shell completion must print nothing but
 	// completions.
 	quiet bool
@@ -55,7 +60,8 @@ func (a *app) notef(format string, args ...any) {
 }
 
 // configFile reads the config file once: --config, $CONFO_CONFIG, or the
-// default location, where it may be absent.
+// default location, where it may be absent. Its [keys] and [theme] are
+// checked too, whatever the command.
 func (a *app) configFile() (*configfile.File, error) {
 	if a.file != nil {
 		return a.file, nil
@@ -63,6 +69,9 @@ func (a *app) configFile() (*configfile.File, error) {
 	f, err := configfile.Open(a.opts.configPath, os.Getenv)
 	if err != nil {
 		return nil, configError{err}
+	}
+	if a.keys, a.theme, err = uiSettings(f, a.env.Keys); err != nil {
+		return nil, err
 	}
 	a.file = f
 	return f, nil

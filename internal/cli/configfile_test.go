@@ -117,6 +117,12 @@ func TestCLIConfigFileErrorsNameTheLine(t *testing.T) {
 		{"bad URL at its line", fmt.Sprintf("[backends.a]\ndir = %q\n\n[backends.b]\n\nredis = \"http://h\"\n", dir), []string{"-b", "b"}, []string{"config.toml:6:1: backends.b.redis: bad Redis URL: scheme \"http\""}, exitUsage},
 		{"missing CA file at its line", fmt.Sprintf("[backends.a]\nredis = \"rediss://%s\"\ntls_ca = \"nope.pem\"\n", m.Addr()), nil, []string{"config.toml:3:1: backends.a.tls_ca: bad TLS settings: TLS CA", "nope.pem: no such file"}, exitUsage},
 		{"unset password_env", fmt.Sprintf("[backends.a]\nredis = %q\npassword_env = \"CONFO_TEST_UNSET\"\n", url), nil, []string{"config.toml:3:1: backends.a.password_env: environment variable CONFO_TEST_UNSET is not set"}, exitError},
+		// [keys] and [theme] are the UI's, but every command reads the file
+		// and reports their mistakes like the others.
+		{"unknown action", fmt.Sprintf("[backends.a]\nredis = %q\n\n[keys]\nfrobnicate = \"z\"\n", url), nil, []string{"config.toml:5:1: keys.frobnicate: is not an action; the actions are up, down"}, exitUsage},
+		{"key no press has", fmt.Sprintf("[backends.a]\nredis = %q\n[keys]\nhelp = \"F1\"\nquit = [\"q\", \"ctrl+shift+banana\"]\n", url), nil, []string{`config.toml:5:1: keys.quit: "ctrl+shift+banana" is not a key name: write one character`}, exitUsage},
+		{"conflicting keys", fmt.Sprintf("[backends.a]\nredis = %q\n[keys]\nedit = [\"i\", \"e\"]\ndelete = \"e\"\n", url), nil, []string{`config.toml:5:1: keys.delete: key "e" is both edit and delete in the main screen`}, exitUsage},
+		{"unknown theme", fmt.Sprintf("[theme]\nname = \"solarized\"\ncolors.accent = \"300\"\n[backends.a]\nredis = %q\n", url), nil, []string{`config.toml:2:1: theme.name: "solarized" is not a theme; want dark, light or auto`, `config.toml:3:8: theme.colors.accent: "300": want`}, exitUsage},
 		{"failing password_command", fmt.Sprintf("[backends.a]\nredis = %q\npassword_command = \"echo oops >&2; exit 3\"\n", url), nil, []string{"config.toml:3:1: backends.a.password_command: exit status 3: oops"}, exitError},
 	} {
 		cfg := writeConfig(t, filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "-")), tc.body)

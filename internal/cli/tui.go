@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/confo-dev/confo/confo"
-	"github.com/confo-dev/confo/internal/configfile"
 	"github.com/confo-dev/confo/internal/demo"
 	"github.com/confo-dev/confo/internal/session"
 	"github.com/confo-dev/confo/model"
@@ -25,10 +25,10 @@ type tuiInput struct {
 	Session session.Options
 	// Demo is set when Specs are the embedded demo's; runTUI closes it.
 	Demo *demo.Demo
-	Keys ui.KeyMap
-	// KeyBindings and Theme are the config file's [keys] and [theme].
-	KeyBindings map[string][]string
-	Theme       configfile.Theme
+	// Keys and Theme are the UI's with the config file's [keys] and
+	// [theme] applied.
+	Keys  ui.KeyMap
+	Theme ui.ThemeSettings
 	// Timeout bounds each load and commit.
 	Timeout time.Duration
 	// NoWatch turns off following other clients' changes live (--no-watch):
@@ -53,20 +53,15 @@ func (a *app) runTUIFromFlags() error {
 		}
 		specs = []session.Spec{spec}
 	}
-	file, err := a.configFile()
-	if err != nil {
-		return err
-	}
 	a.warnInsecure(specs)
 	in := tuiInput{
-		Specs:       specs,
-		Session:     a.opts.sessionOptions(),
-		Keys:        a.env.Keys,
-		KeyBindings: file.Keys,
-		Theme:       file.Theme,
-		Timeout:     a.opts.timeout,
-		NoWatch:     a.noWatch,
-		Stderr:      a.errw,
+		Specs:   specs,
+		Session: a.opts.sessionOptions(),
+		Keys:    a.keys,
+		Theme:   a.theme,
+		Timeout: a.opts.timeout,
+		NoWatch: a.noWatch,
+		Stderr:  a.errw,
 	}
 	// runTUI owns the demo from here and closes it.
 	in.Demo, a.demo = a.demo, nil
@@ -84,14 +79,8 @@ func runTUI(ctx context.Context, in tuiInput) error {
 	if in.Demo != nil {
 		defer in.Demo.Close()
 	}
-	keys, err := in.Keys.Rebind(in.KeyBindings)
-	if err != nil {
-		return err
-	}
-	themeSettings := ui.ThemeSettings{Name: in.Theme.Name, Colors: in.Theme.Colors, NoColor: os.Getenv("NO_COLOR") != ""}
-	if err := themeSettings.Check(); err != nil {
-		return err
-	}
+	themeSettings := in.Theme
+	themeSettings.NoColor = os.Getenv("NO_COLOR") != ""
 	backends := make([]*model.Backend, len(in.Specs))
 	for i, spec := range in.Specs {
 		backends[i] = model.NewPending(spec.Name, source(spec, in.Session), model.Options{ReadOnly: in.Session.ReadOnly, Discover: in.Session.Discover})
@@ -104,10 +93,16 @@ func runTUI(ctx context.Context, in tuiInput) error {
 	// Quitting cancels what is still in flight: the commands run under ctx.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	app := ui.New(backends, keys, ui.Options{
-		Context: ctx, Timeout: in.Timeout, ThemeSettings: themeSettings, Notice: keys.Conflicts(), NoWatch: in.NoWatch,
+	app := ui.New(backends, in.Keys, ui.Options{
+		Context: ctx, Timeout: in.Timeout, ThemeSettings: themeSettings, NoWatch: in.NoWatch,
 	})
 	if _, err := tea.NewProgram(app, tea.WithContext(ctx)).Run(); err != nil {
+		// A closed terminal (SIGHUP) or kill(1) (SIGTERM) cancels ctx (see
+		// main): the user ended the run, as with quit, so it ends quietly
+		// with status 0, whether Bubble Tea saw the signal first or not.
+		if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+			return nil
+		}
 		return fmt.Errorf("terminal UI: %w", err)
 	}
 	return nil

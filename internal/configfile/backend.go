@@ -22,6 +22,20 @@ type File struct {
 	Keys map[string][]string
 	// Theme is the UI's [theme] table, not interpreted here.
 	Theme Theme
+
+	// pos places the UI's later findings in Keys and Theme (Errorf).
+	pos positions
+}
+
+// Errorf reports a problem found later in a table this package does not
+// interpret ([keys], [theme]) at the line of the key path ("keys", "edit"),
+// or of the nearest table around it that the file writes.
+func (f *File) Errorf(path []string, format string, args ...any) *Error {
+	line, col := 0, 0
+	for n := len(path); n > 0 && line == 0; n-- {
+		line, col = f.pos.of(path[:n])
+	}
+	return &Error{File: f.Path, Line: line, Col: col, Key: dotted(path), Msg: fmt.Sprintf(format, args...)}
 }
 
 // Theme is the [theme] table: a base theme name ("dark", "light", "auto",

@@ -1,8 +1,8 @@
 package configfile
 
 // The [keys] and [theme] tables belong to the terminal UI. Only their shape
-// is checked here; action and colour names are the UI's to check, as it
-// alone knows which exist.
+// is checked here; action, key and colour names are the UI's to check, as
+// it alone knows which exist, and File.Errorf places what it finds.
 
 func (d *decoder) keys(path []string, v any) map[string][]string {
 	t, ok := d.table(path, v)

@@ -122,7 +122,7 @@ func parse(path string, data []byte, getenv func(string) string) (*File, error) 
 		d.sort()
 		return nil, d.list
 	}
-	f.Path = path
+	f.Path, f.pos = path, d.pos
 	return f, nil
 }
 

@@ -337,6 +337,38 @@ func TestBackendErrorf(t *testing.T) {
 	}
 }
 
+// TestFileErrorfPlacesUISettings: the UI's findings in [keys] and [theme]
+// are placed at the entry, whichever way the file writes the table, or at
+// the nearest table the file writes.
+func TestFileErrorfPlacesUISettings(t *testing.T) {
+	f, path, err := loadString(t, "[keys]\nhelp = \"F1\"\n  edit = [\"i\", \"e\"]\n\n[theme]\nname = \"solarized\"\ncolors = { accent = \"x\" }\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		path []string
+		want string
+	}{
+		{[]string{"keys", "help"}, ":2:1: keys.help: m"},
+		{[]string{"keys", "edit"}, ":3:3: keys.edit: m"},
+		{[]string{"theme", "name"}, ":6:1: theme.name: m"},
+		{[]string{"theme", "colors", "accent"}, ":7:12: theme.colors.accent: m"},
+		{[]string{"theme", "colors", "dim"}, ":7:1: theme.colors.dim: m"},
+		{[]string{"keys", "quit"}, ":1:2: keys.quit: m"},
+	} {
+		if got := f.Errorf(tc.path, "m").Error(); got != "config "+path+tc.want {
+			t.Errorf("Errorf(%v) = %q, want %q", tc.path, got, "config "+path+tc.want)
+		}
+	}
+	g, path, err := loadString(t, "keys.quit = \"x\"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := g.Errorf([]string{"keys", "quit"}, "m").Error(), "config "+path+":1:6: keys.quit: m"; got != want {
+		t.Errorf("dotted key: %q, want %q", got, want)
+	}
+}
+
 func TestBackendString(t *testing.T) {
 	f, _, err := loadString(t, `[backends.prod]
 redis = "rediss://ops:hunter2@prod:6380/2?prefix=p"

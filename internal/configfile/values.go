@@ -26,11 +26,7 @@ func (d *decoder) ordered(path []string, t map[string]any) []string {
 	return keys
 }
 
-func (d *decoder) sort() {
-	slices.SortStableFunc(d.list, func(a, b *Error) int {
-		return cmp.Or(cmp.Compare(a.Line, b.Line), cmp.Compare(a.Col, b.Col))
-	})
-}
+func (d *decoder) sort() { d.list.Sort() }
 
 func (d *decoder) str(path []string, v any) (string, bool) {
 	s, ok := v.(string)
