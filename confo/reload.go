@@ -127,7 +127,7 @@ func (w *Workspace) applyNamespace(snap *NamespaceSnapshot, discard bool, report
 		case !c.base.Same(cs.Raw):
 			// The reload brings their version itself: what a live refresh
 			// only noted is settled here, merged or as a conflict.
-			c.remote = nil
+			c.dropRemote()
 			c.listed = c.listed || !cs.Unlisted
 			if ns.remoteChange(c, cs.Raw) {
 				report.Conflicts++
@@ -151,7 +151,7 @@ func (w *Workspace) applyNamespace(snap *NamespaceSnapshot, discard bool, report
 			ns.removeConfig(name)
 			report.Removed++
 		case c.base.State != RawMissing:
-			c.remote = nil
+			c.dropRemote()
 			if ns.remoteChange(c, MissingRaw()) {
 				report.Conflicts++
 			} else {
