@@ -54,21 +54,22 @@ func (s Side) String() string { return [...]string{"undecided", "ours", "theirs"
 
 // analysis compares the config with theirs; it must be in conflict.
 func (c *Config) analysis() *threeWay {
-	if c.merge.analysed == nil {
-		c.merge.analysed = analyse(c.base, c.ourSide(), *c.theirs)
+	local := c.mutable()
+	if local.merge.analysed == nil {
+		local.merge.analysed = analyse(c.base, c.ourSide(), *local.theirs)
 	}
-	return c.merge.analysed
+	return local.merge.analysed
 }
 
 // Conflict describes the config's conflict; ok is false when it has none.
 func (c *Config) Conflict() (cf ConfigConflict, ok bool) {
-	if c.theirs == nil {
+	if c.state().theirs == nil {
 		return ConfigConflict{}, false
 	}
 	a := c.analysis()
-	cf = ConfigConflict{Theirs: *c.theirs, FieldLevel: a.whole == "" && !a.agree, TheirFields: a.theirFields}
+	cf = ConfigConflict{Theirs: *c.local.theirs, FieldLevel: a.whole == "" && !a.agree, TheirFields: a.theirFields}
 	switch {
-	case c.merge.nsGone:
+	case c.local.merge.nsGone:
 		cf.Reason = "edited here, and another client removed the namespace"
 	case a.whole != "":
 		cf.Reason = a.whole
@@ -80,7 +81,7 @@ func (c *Config) Conflict() (cf ConfigConflict, ok bool) {
 		cf.Reason = "changed on both sides"
 	}
 	for _, f := range a.fields {
-		if c.merge.chosen[f.Field] {
+		if c.local.merge.chosen[f.Field] {
 			f.Chosen = SideOurs
 		}
 		cf.Fields = append(cf.Fields, f)
@@ -113,16 +114,16 @@ func (w *Workspace) ChooseField(nsName, name, field string, side Side) error {
 	}
 	switch side {
 	case SideOurs:
-		chosen := maps.Clone(c.merge.chosen)
+		chosen := maps.Clone(c.local.merge.chosen)
 		if chosen == nil {
 			chosen = map[string]bool{}
 		}
 		chosen[field] = true
-		c.merge.chosen = chosen
+		c.local.merge.chosen = chosen
 	case SideTheirs:
-		chosen := maps.Clone(c.merge.chosen)
+		chosen := maps.Clone(c.local.merge.chosen)
 		delete(chosen, field)
-		c.merge.chosen = chosen
+		c.local.merge.chosen = chosen
 		c.takeTheirField(field, fc.Theirs)
 	default:
 		return fmt.Errorf("choose field %q: no side given", field)
@@ -130,26 +131,27 @@ func (w *Workspace) ChooseField(nsName, name, field string, side Side) error {
 	ns := w.namespaces[nsName]
 	ns.touch()
 	a = c.analysis()
+	chosen := c.local.merge.chosen
 	for _, f := range a.fields {
-		if !c.merge.chosen[f.Field] {
+		if !chosen[f.Field] {
 			return nil
 		}
 	}
-	c.rebaseOnto(*c.theirs, a.patch(func(f string) bool { return c.merge.chosen[f] }))
+	c.rebaseOnto(*c.local.theirs, a.patch(func(f string) bool { return chosen[f] }))
 	return nil
 }
 
 // takeTheirField makes our value of a field theirs, so it no longer clashes.
 func (c *Config) takeTheirField(field string, theirs FieldValue) {
 	if c.whole {
-		v := c.value
+		v := c.local.value
 		if theirs.Present {
 			v, _ = v.WithField(field, theirs.Value)
 		} else {
 			v, _ = v.WithoutField(field)
 		}
 		c.touchEdit()
-		c.value = v
+		c.local.value = v
 		return
 	}
 	if theirs.Present {
@@ -179,11 +181,12 @@ func (w *Workspace) KeepMine(nsName, name string) error {
 		return err
 	}
 	ns := w.namespaces[nsName]
-	theirs := *c.theirs
+	theirs := *c.local.theirs
 	a := c.analysis()
 	switch {
 	case c.deleted:
-		c.base, c.theirs, c.merge = theirs, nil, mergeState{}
+		c.base = theirs
+		c.dropTheirs()
 		if theirs.State == RawMissing {
 			ns.removeConfig(name)
 		}
@@ -192,12 +195,13 @@ func (w *Workspace) KeepMine(nsName, name string) error {
 		if verr != nil {
 			return verr
 		}
-		if c.merge.nsGone {
+		if c.local.merge.nsGone {
 			ns.stored = false
 		}
-		c.base, c.theirs, c.merge = theirs, nil, mergeState{}
+		c.base = theirs
+		c.dropTheirs()
 		c.touchEdit()
-		c.value, c.decoded, c.decodeErr, c.edited, c.whole, c.patch = v, true, "", true, true, jsonvalue.Patch{}
+		c.replaceValue(v, true)
 		if theirs.State == RawMissing {
 			c.listed = false
 		}
@@ -218,26 +222,28 @@ func (w *Workspace) TakeTheirs(nsName, name string) error {
 	}
 	ns := w.namespaces[nsName]
 	a := c.analysis()
+	theirs := *c.local.theirs
 	if a.whole == "" && !a.agree && !c.deleted {
-		c.rebaseOnto(*c.theirs, a.patch(func(string) bool { return false }))
+		c.rebaseOnto(theirs, a.patch(func(string) bool { return false }))
 		ns.touch()
 		return nil
 	}
-	if c.theirs.State == RawMissing {
+	if theirs.State == RawMissing {
 		ns.removeConfig(name)
 		return nil
 	}
-	ns.addConfig(&Config{name: name, base: *c.theirs, listed: true})
+	ns.addConfig(&Config{name: name, base: theirs, listed: true})
 	return nil
 }
 
 // rebaseOnto makes theirs the config's base, with p as our edits over it.
 func (c *Config) rebaseOnto(theirs Raw, p jsonvalue.Patch) {
 	c.touchEdit()
-	c.base, c.theirs, c.merge = theirs, nil, mergeState{}
-	c.patch, c.whole = p, false
+	c.base = theirs
+	c.dropTheirs()
+	c.local.patch, c.local.decodeErr = p, ""
+	c.whole, c.decoded = false, false
 	c.edited = p.Len() > 0 || !c.listed
-	c.decoded, c.decodeErr = false, ""
 }
 
 // remoteChange takes another client's new stored value of a config that
@@ -256,7 +262,8 @@ func (n *Namespace) remoteChange(c *Config, theirs Raw) (conflict bool) {
 		n.touch()
 		return false
 	}
-	c.theirs, c.merge = &theirs, mergeState{analysed: a}
+	local := c.mutable()
+	local.theirs, local.merge = &theirs, mergeState{analysed: a}
 	n.touch()
 	return true
 }
@@ -267,7 +274,7 @@ func (w *Workspace) conflicted(nsName, name string) (*Config, error) {
 		return nil, fmt.Errorf("%w: %q in namespace %q", ErrConfigNotFound, name, nsName)
 	}
 	c := ns.configs[name]
-	if c.theirs == nil {
+	if c.state().theirs == nil {
 		return nil, fmt.Errorf("config %q in namespace %q has no conflict to resolve", name, nsName)
 	}
 	return c, nil

@@ -134,9 +134,9 @@ func (w *Workspace) SetField(nsName, name, field string, v Value) error {
 		}
 	}
 	if c.edited && c.whole {
-		next, err := c.value.WithField(field, v)
+		next, err := c.local.value.WithField(field, v)
 		if err != nil {
-			return fmt.Errorf("set field %q of config %q in namespace %q: %w (it is a %s)", field, name, nsName, err, c.value.Kind())
+			return fmt.Errorf("set field %q of config %q in namespace %q: %w (it is a %s)", field, name, nsName, err, c.local.value.Kind())
 		}
 		c.setValue(next)
 	} else if err := c.setFieldChecked(nsName, field, v); err != nil {
@@ -156,7 +156,7 @@ func (w *Workspace) DeleteField(nsName, name, field string) error {
 	}
 	c := w.namespaces[nsName].configs[name]
 	if c.edited && c.whole {
-		next, err := c.value.WithoutField(field)
+		next, err := c.local.value.WithoutField(field)
 		if err != nil {
 			return err
 		}
@@ -174,7 +174,7 @@ func (w *Workspace) DeleteConfig(nsName, name string) error {
 	if err != nil {
 		return err
 	}
-	if c.base.State == RawMissing && !c.listed && c.theirs == nil {
+	if c.base.State == RawMissing && !c.listed && c.state().theirs == nil {
 		w.namespaces[nsName].removeConfig(name)
 		return nil
 	}
@@ -213,8 +213,7 @@ func (w *Workspace) SaveConfig(nsName, name string) ConfigState {
 	if ns := w.namespaces[nsName]; ns != nil {
 		st.nsDeleted = ns.deleted
 		if c := ns.configs[name]; c != nil {
-			saved := *c
-			st.config = &saved
+			st.config = c.copied()
 		}
 	}
 	return st
@@ -231,6 +230,6 @@ func (w *Workspace) RestoreConfig(st ConfigState) {
 		ns.removeConfig(st.name)
 		return
 	}
-	restored := *st.config
-	ns.addConfig(&restored)
+	// A copy again, so that the state can be restored more than once.
+	ns.addConfig(st.config.copied())
 }

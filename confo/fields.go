@@ -24,16 +24,17 @@ var generations atomic.Uint64
 func (c *Config) touchEdit() {
 	c.deleted = false
 	c.remoteChanged = false
-	c.encoded = nil
-	c.gen = generations.Add(1)
-	c.merge.analysed = nil
+	local := c.mutable()
+	local.encoded = nil
+	local.gen = generations.Add(1)
+	local.merge.analysed = nil
 }
 
 // baseValue is the decoded base, decoded again only when the value at hand
 // is not the base.
 func (c *Config) baseValue() (Value, bool) {
 	if !c.edited && c.decoded {
-		return c.value, c.decodeErr == ""
+		return c.state().value, c.state().decodeErr == ""
 	}
 	if c.base.State != RawPresent {
 		return Value{}, false
@@ -53,7 +54,7 @@ func (c *Config) baseObject() Value {
 
 // patchedValue is the base with the field edits applied.
 func (c *Config) patchedValue() Value {
-	v, err := c.patch.Apply(c.baseObject())
+	v, err := c.state().patch.Apply(c.baseObject())
 	if err != nil { // the base was checked to be an object when the first edit was made
 		return c.baseObject()
 	}
@@ -62,19 +63,20 @@ func (c *Config) patchedValue() Value {
 
 // written is what persisting the config writes.
 func (c *Config) written() []byte {
-	if c.encoded != nil {
-		return c.encoded
+	local := c.mutable()
+	if local.encoded != nil {
+		return local.encoded
 	}
 	if c.whole || c.base.State != RawPresent {
 		c.problem()
-		c.encoded = Encode(c.value)
-		return c.encoded
+		local.encoded = Encode(local.value)
+		return local.encoded
 	}
-	out, err := jsonvalue.Splice(c.base.Bytes, c.patch)
+	out, err := jsonvalue.Splice(c.base.Bytes, local.patch)
 	if err != nil {
 		out = Encode(c.patchedValue())
 	}
-	c.encoded = out
+	local.encoded = out
 	return out
 }
 
@@ -107,9 +109,9 @@ func (c *Config) fieldEditable(ns string) error {
 // instead of decoding them when the value has not been decoded yet.
 func (c *Config) field(key string) (Value, bool) {
 	if c.decoded {
-		return c.value.Field(key)
+		return c.state().value.Field(key)
 	}
-	if e, ok := c.patch.Lookup(key); ok {
+	if e, ok := c.state().patch.Lookup(key); ok {
 		return e.Value, !e.Delete
 	}
 	return c.baseField(key)
@@ -118,7 +120,7 @@ func (c *Config) field(key string) (Value, bool) {
 // baseField returns one field of the base.
 func (c *Config) baseField(key string) (Value, bool) {
 	if !c.edited && c.decoded {
-		return c.value.Field(key)
+		return c.state().value.Field(key)
 	}
 	if c.base.State != RawPresent {
 		return Value{}, false
@@ -158,7 +160,7 @@ func (c *Config) setFieldChecked(ns, key string, v Value) error {
 // Setting a field back to its stored value drops the edit, so undoing an
 // edit by hand writes nothing.
 func (c *Config) setField(key string, v, old Value, found bool, at *jsonvalue.Location) {
-	e, has := c.patch.Lookup(key)
+	e, has := c.state().patch.Lookup(key)
 	revert := (!has || !e.Delete && !e.Moved) && found && old.Equal(v)
 	c.editPatch(func(p jsonvalue.Patch) jsonvalue.Patch {
 		switch {
@@ -174,7 +176,7 @@ func (c *Config) setField(key string, v, old Value, found bool, at *jsonvalue.Lo
 // deleteField records the removal of one field, which must exist.
 func (c *Config) deleteField(key string) {
 	_, inBase := c.baseField(key)
-	e, has := c.patch.Lookup(key)
+	e, has := c.state().patch.Lookup(key)
 	c.editPatch(func(p jsonvalue.Patch) jsonvalue.Patch {
 		if !inBase && has && !e.Delete {
 			return p.Without(key) // a field added here: as if never added
@@ -186,17 +188,18 @@ func (c *Config) deleteField(key string) {
 // editPatch changes the field edits, and the decoded value when there is
 // one, in the same way.
 func (c *Config) editPatch(patch func(jsonvalue.Patch) jsonvalue.Patch, value func(Value) (Value, error)) {
-	wasDecoded := c.decoded && c.decodeErr == ""
-	cur := c.value
+	wasDecoded := c.decoded && c.state().decodeErr == ""
+	cur := c.state().value
 	c.touchEdit()
-	c.patch = patch(c.patch)
+	local := c.local
+	local.patch = patch(local.patch)
 	c.whole = false
-	c.edited = c.patch.Len() > 0 || c.base.State != RawPresent || !c.listed
-	c.decodeErr = ""
+	c.edited = local.patch.Len() > 0 || c.base.State != RawPresent || !c.listed
+	local.decodeErr = ""
 	c.decoded = false
 	if wasDecoded {
 		if next, err := value(cur); err == nil {
-			c.value, c.decoded = next, true
+			local.value, c.decoded = next, true
 		}
 	}
 }

@@ -27,9 +27,10 @@ type ourSide struct {
 }
 
 func (c *Config) ourSide() ourSide {
-	o := ourSide{gen: c.gen, deleted: c.deleted, whole: c.whole && c.edited, patch: c.patch}
+	local := c.state()
+	o := ourSide{gen: local.gen, deleted: c.deleted, whole: c.whole && c.edited, patch: local.patch}
 	if o.whole {
-		o.value = c.value
+		o.value = local.value
 	}
 	return o
 }
@@ -40,7 +41,8 @@ type mergeState struct {
 	// every edit drops it.
 	analysed *threeWay
 	// chosen holds the conflicting fields the user decided for ours. It is
-	// replaced, never changed in place, as undo keeps copies of a Config.
+	// replaced, never changed in place, as undo keeps copies of a Config,
+	// whose copied localStates share it.
 	chosen map[string]bool
 	// nsGone: theirs is missing because another client removed the whole
 	// namespace, so keeping ours registers it again.

@@ -339,7 +339,7 @@ func (w *Workspace) markPersisted(changes []NamespaceChange, written []string, o
 			if c == nil {
 				continue
 			}
-			current := i >= len(sides) || sides[i].gen == c.gen
+			current := i >= len(sides) || sides[i].gen == c.state().gen
 			if cc.Write == nil {
 				if c.deleted {
 					ns.removeConfig(cc.Name)
@@ -348,18 +348,20 @@ func (w *Workspace) markPersisted(changes []NamespaceChange, written []string, o
 				}
 				continue
 			}
-			c.base, c.theirs, c.merge, c.listed = PresentRaw(cc.Write), nil, mergeState{}, true
+			c.base, c.listed = PresentRaw(cc.Write), true
+			c.dropTheirs()
+			local := c.mutable()
 			if !current {
 				// Edited while the write was in flight: still an edit.
-				c.encoded, c.edited = nil, true
+				local.encoded, c.edited = nil, true
 				c.decoded = c.decoded && c.whole
 				continue
 			}
-			same := c.encoded != nil && bytes.Equal(c.encoded, cc.Write)
-			c.edited, c.whole, c.patch, c.encoded = false, false, jsonvalue.Patch{}, nil
+			same := local.encoded != nil && bytes.Equal(local.encoded, cc.Write)
+			c.edited, c.whole, local.patch, local.encoded = false, false, jsonvalue.Patch{}, nil
 			if !same {
 				// Merged with their fields: decoded again when asked.
-				c.decoded, c.decodeErr = false, ""
+				c.decoded, local.decodeErr = false, ""
 			}
 		}
 		for _, name := range change.ListAdd {
@@ -391,7 +393,8 @@ func (w *Workspace) MarkConflicts(conflicts []Conflict) {
 		}
 		if c := ns.configs[cf.Config]; c != nil {
 			theirs := cf.Theirs
-			c.theirs, c.merge = &theirs, mergeState{}
+			local := c.mutable()
+			local.theirs, local.merge = &theirs, mergeState{}
 			ns.touch()
 		}
 	}
@@ -421,11 +424,12 @@ func (w *Workspace) markNamespaceConflicts(p *PersistPlan, conflicts []Conflict)
 			}
 			for _, name := range names {
 				c := ns.configs[name]
-				if c == nil || c.theirs != nil {
+				if c == nil || c.state().theirs != nil {
 					continue
 				}
 				missing := MissingRaw()
-				c.theirs, c.merge = &missing, mergeState{nsGone: true}
+				local := c.mutable()
+				local.theirs, local.merge = &missing, mergeState{nsGone: true}
 			}
 		}
 		ns.touch()

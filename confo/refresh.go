@@ -47,10 +47,18 @@ type remoteSeen struct {
 // left alone). Persisting then checks against it; reloading shows it as a
 // conflict.
 func (c *Config) Remote() (Raw, bool) {
-	if c.remote == nil || !c.remote.against.Same(c.base) || c.remote.raw.Same(c.base) {
+	remote := c.state().remote
+	if remote == nil || !remote.against.Same(c.base) || remote.raw.Same(c.base) {
 		return Raw{}, false
 	}
-	return c.remote.raw, true
+	return remote.raw, true
+}
+
+// dropRemote forgets what a live refresh saw another client store.
+func (c *Config) dropRemote() {
+	if c.local != nil {
+		c.local.remote = nil
+	}
 }
 
 // RemoteCount is the number of configs with local edits that another
@@ -410,8 +418,8 @@ func (w *Workspace) refreshRemoved(ns *Namespace, c *Config, raw Raw, report *Re
 func (w *Workspace) markRemote(ns *Namespace, c *Config, raw Raw, report *RefreshReport) {
 	if c.base.Same(raw) {
 		// Changed back: there is nothing remote to mark any more.
-		if c.remote != nil {
-			c.remote = nil
+		if c.state().remote != nil {
+			c.dropRemote()
 			ns.touch()
 		}
 		return
@@ -419,7 +427,7 @@ func (w *Workspace) markRemote(ns *Namespace, c *Config, raw Raw, report *Refres
 	if seen, ok := c.Remote(); ok && seen.Same(raw) {
 		return
 	}
-	c.remote = &remoteSeen{raw: raw, against: c.base}
+	c.mutable().remote = &remoteSeen{raw: raw, against: c.base}
 	ns.touch()
 	report.Items = append(report.Items, RefreshItem{Namespace: ns.name, Config: c.name, What: RefreshRemote})
 }
