@@ -215,6 +215,9 @@ func NamespaceNotEmptyConflict(ns string) Conflict {
 // that has a conflict was written.
 type ConflictError struct {
 	Conflicts []Conflict
+	// Hint says how to go on, in the caller's words; "" for the
+	// library's own ("reload to see their version").
+	Hint string
 }
 
 func (e *ConflictError) Error() string {
@@ -235,7 +238,11 @@ func (e *ConflictError) Error() string {
 	if len(e.Conflicts) != 1 {
 		count = fmt.Sprintf("%d conflicts", len(e.Conflicts))
 	}
-	return fmt.Sprintf("%s, nothing of their namespace was written: %s; reload to see their version", count, firstNames(names))
+	hint := e.Hint
+	if hint == "" {
+		hint = "reload to see their version"
+	}
+	return fmt.Sprintf("%s, nothing of their namespace was written: %s; %s", count, firstNames(names), hint)
 }
 
 func (e *ConflictError) Unwrap() error { return ErrConflict }

@@ -365,8 +365,12 @@ func (a *app) persist(t *target, scope confo.Scope, whole bool) error {
 		}
 		return err
 	}
-	if _, ok := errors.AsType[*confo.ConflictError](err); ok && !a.opts.overwrite {
-		return fmt.Errorf("%w, or write yours over theirs with --overwrite", err)
+	if conflict, ok := errors.AsType[*confo.ConflictError](err); ok {
+		// The command line has no reload: get and diff show theirs.
+		conflict.Hint = "confo get shows their version"
+		if !a.opts.overwrite {
+			conflict.Hint += "; --overwrite writes yours over it"
+		}
 	}
 	return err
 }

@@ -156,7 +156,8 @@ func TestCLIEditConflict(t *testing.T) {
 	editorScript(t, fmt.Sprintf(`SH:sed -i 's/localhost/mine/' "$1" && %s -h %s -p %s SET database-mysqli '%s' >/dev/null`, cli, host, port, theirs))
 	r := runCLI(t, "", "--redis", url, "edit", "database", "mysqli").want(t, exitConflict)
 	if !strings.Contains(r.stderr, "1 conflict, nothing of their namespace was written: database/mysqli (changed by another client)") ||
-		!strings.Contains(r.stderr, "--overwrite") || !strings.Contains(r.stderr, "your text is kept in ") {
+		!strings.Contains(r.stderr, "confo get shows their version; --overwrite writes yours over it") ||
+		strings.Contains(r.stderr, "reload") || !strings.Contains(r.stderr, "your text is kept in ") {
 		t.Fatalf("conflict message: %q", r.stderr)
 	}
 	kept := strings.TrimSpace(r.stderr[strings.Index(r.stderr, "kept in ")+len("kept in "):])
