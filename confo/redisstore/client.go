@@ -2,6 +2,7 @@ package redisstore
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -264,6 +265,25 @@ func (s *Store) openError(err error) error {
 	return fmt.Errorf("open redis %s: %w", s.Address(), err)
 }
 
+// tlsHint names the TLS setting that fixes a failed handshake, "" when it
+// is not one of those.
+func tlsHint(err error) string {
+	if err == nil {
+		return ""
+	}
+	var unknownCA x509.UnknownAuthorityError
+	var wrongName x509.HostnameError
+	switch {
+	case errors.As(err, &unknownCA):
+		return "the server's certificate is signed by an authority this machine does not trust: give that CA's certificate with tls_ca"
+	case errors.As(err, &wrongName):
+		return "the server's certificate is for another name: set tls_server_name to the name it carries"
+	case strings.Contains(err.Error(), "tls: certificate required"):
+		return "the server requires a client certificate: give it with tls_cert and tls_key"
+	}
+	return ""
+}
+
 // classify turns connection, authentication and topology failures into the
 // typed errors and plain words callers act on, and returns any other error
 // (or one it already typed) unchanged. The server's auth message never
@@ -281,6 +301,10 @@ func (s *Store) classifyAt(err error, addr string) error {
 	}
 	if isServerError(err) {
 		return s.classifyReply(err)
+	}
+	if hint := tlsHint(err); hint != "" {
+		// A refused handshake is a setting to fix, not a server away.
+		return fmt.Errorf("%s (%w)", hint, err)
 	}
 	var netErr net.Error
 	if errors.As(err, &netErr) || errors.Is(err, io.EOF) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, redis.ErrClosed) {
