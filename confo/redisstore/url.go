@@ -130,6 +130,10 @@ func checkParams(query url.Values) error {
 			return badURL("parameter %q would read from replicas; confo checks for conflicts against what the master holds, so it reads masters only", key)
 		case !slices.Contains(urlParams, key):
 			return badURL("unknown parameter %q (known: %s)", key, strings.Join(urlParams, ", "))
+		case key != "addr" && len(query[key]) > 1:
+			// Which one would win is go-redis's business; the user
+			// meant one of them.
+			return badURL("parameter %q is given %d times; give it once", key, len(query[key]))
 		}
 	}
 	return nil

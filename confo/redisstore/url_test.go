@@ -63,6 +63,8 @@ func TestParseURLForms(t *testing.T) {
 		{"redis://u:s3cret@h1:1?addr=h2:notaport", `port "notaport"`},
 		{"redis://u:s3cret@h1:1?addr=[::1", "is not host:port"},
 		{"redis://:s3cret127.0.0.1:6379", "the host is not a host name or IP address"},
+		{"redis://h?prefix=a&prefix=b", `parameter "prefix" is given 2 times`},
+		{"redis+sentinel://s1?master_name=m&password=s3cret&password=x", `parameter "password" is given 2 times`},
 		{"redis://u:s3cret@h1:1?addr=u:s3cret@h2:2", "is not host:port"},
 	} {
 		_, err := ParseURL(tc.url)
