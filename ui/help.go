@@ -51,6 +51,11 @@ func (d *helpDialog) content(m *Model) (int, []string) {
 		w = max(w, ansi.StringWidth(l))
 	}
 	w = min(max(w+2, ansi.StringWidth(model.TypeRuleHelp)+4), m.width)
+	if w == m.width-1 {
+		// Centred, it would leave the screen's last column showing
+		// the panes' borders beside it.
+		w = m.width
+	}
 	lines = append(lines, "")
 	lines = append(lines, legendLines(m.theme, w-4)...)
 	return w, append(lines, m.theme.Dim.Render(" "+cut(model.TypeRuleHelp, w-4)))
