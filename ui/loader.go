@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -40,11 +39,7 @@ func (m *Model) open(b *model.Backend) tea.Cmd {
 func (m *Model) openDone(msg openDoneMsg) tea.Cmd {
 	b := msg.result.Backend()
 	if err := b.FinishOpen(msg.result); err != nil {
-		// A problem with the backend's settings names it already.
-		if !strings.HasPrefix(err.Error(), "backend "+b.Name()+" ") {
-			err = fmt.Errorf("backend %s: %w", q(b.Name()), err)
-		}
-		m.fail(fmt.Errorf("%w; %s", err, m.retryHint(b)))
+		m.fail(fmt.Errorf("backend %s: %w; %s", q(b.Name()), err, m.retryHint(b)))
 		return nil
 	}
 	return tea.Batch(m.nextLoad(b), m.watch(b))

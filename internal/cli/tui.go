@@ -113,7 +113,10 @@ func runTUI(ctx context.Context, in tuiInput) error {
 func source(spec session.Spec, opts session.Options) model.Source {
 	src := model.Source{
 		Kind: string(spec.Kind), Address: spec.Target,
-		Open: func(ctx context.Context) (confo.Store, error) { return session.Connect(ctx, spec, opts) },
+		Open: func(ctx context.Context) (confo.Store, error) {
+			store, err := session.Connect(ctx, spec, opts)
+			return store, session.Unnamed(err)
+		},
 	}
 	if spec.Kind == confo.BackendRedis {
 		src.Address = spec.Name

@@ -34,6 +34,6 @@ func TestTUIOnACluster(t *testing.T) {
 	send(t, e.sock, "h", "h", "h", "j")
 	e.waitFor(e2eWait, "the refused backend", cursorOn("db1"))
 	send(t, e.sock, "R")
-	e.waitFor(e2eWait, "why it is refused", hasAll("✗ backend db1 (--redis): bad Redis URL: database 1: "+node+" is a Redis Cluster node"))
+	e.waitFor(e2eWait, "why it is refused", hasAll("✗ backend db1: bad Redis URL: database 1: "+node+" is a Redis Cluster node, and a cluster has only"))
 	e.quit()
 }

@@ -124,13 +124,38 @@ func Check(spec Spec) error {
 	fi, err := os.Stat(spec.Target)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return fmt.Errorf("backend %s: directory %s does not exist", spec.Name, spec.Target)
+		return &namedError{spec.Name, fmt.Errorf("directory %s does not exist", spec.Target)}
 	case err != nil:
-		return fmt.Errorf("backend %s: %w", spec.Name, err)
+		return &namedError{spec.Name, err}
 	case !fi.IsDir():
-		return fmt.Errorf("backend %s: %s is not a directory", spec.Name, spec.Target)
+		return &namedError{spec.Name, fmt.Errorf("%s is not a directory", spec.Target)}
 	}
 	return nil
+}
+
+// namedError is a problem of one backend, named for the command line,
+// which has no other place to say which backend it is about.
+type namedError struct {
+	name string
+	err  error
+}
+
+func (e *namedError) Error() string { return "backend " + e.name + ": " + e.err.Error() }
+
+func (e *namedError) Unwrap() error { return e.err }
+
+// Unnamed returns err without the backend name the command line needs,
+// for a caller that names the backend itself (the terminal UI puts each
+// error beside its backend). A problem placed in the config file keeps
+// its place.
+func Unnamed(err error) error {
+	if named, ok := errors.AsType[*namedError](err); ok {
+		return named.err
+	}
+	if bad, ok := errors.AsType[*BadSpecError](err); ok && bad.Spec.Origin == nil {
+		return bad.Err
+	}
+	return err
 }
 
 // Address is where a spec's data lives, for listings: the Redis address

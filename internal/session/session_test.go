@@ -142,3 +142,33 @@ func TestPasswordSourceGetsTheTimeout(t *testing.T) {
 		t.Fatalf("waited %v for a password source with a 50ms timeout", waited)
 	}
 }
+
+// Unnamed drops the backend name the command line puts in front of a
+// backend's problem, for the terminal UI, which shows each error beside
+// its backend; a problem placed in the config file keeps its place.
+func TestUnnamed(t *testing.T) {
+	dir := Check(Spec{Name: "files", Kind: confo.BackendDir, Target: "/nonexistent-confo"})
+	url := Check(Spec{Name: "db1", Kind: confo.BackendRedis, Target: "http://h"})
+	var placed []string
+	filed := Check(Spec{Name: "db1", Kind: confo.BackendRedis, Target: "http://h", Origin: place{&placed}})
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{dir, "directory /nonexistent-confo does not exist"},
+		{url, `bad Redis URL: scheme "http"`},
+		{filed, "at redis: bad Redis URL"},
+		{nil, ""},
+	} {
+		got := ""
+		if err := Unnamed(tc.err); err != nil {
+			got = err.Error()
+		}
+		if !strings.HasPrefix(got, tc.want) || tc.want == "" && got != "" {
+			t.Errorf("Unnamed(%v) = %q, want it to start %q", tc.err, got, tc.want)
+		}
+	}
+	if dir.Error() != "backend files: directory /nonexistent-confo does not exist" {
+		t.Errorf("the command line's message changed: %q", dir)
+	}
+}
