@@ -78,7 +78,7 @@ func (s *Store) connect(ctx context.Context) error {
 // every seed and why: go-redis's error names the last one tried only.
 func (s *Store) seedsAnswer(ctx context.Context, pingErr error) error {
 	seeds := append([]string{s.cfg.Addr}, s.cfg.MoreAddrs...)
-	why := make([]string, len(seeds))
+	why := make([]error, len(seeds))
 	var wg sync.WaitGroup
 	for i, addr := range seeds {
 		wg.Go(func() {
@@ -87,18 +87,18 @@ func (s *Store) seedsAnswer(ctx context.Context, pingErr error) error {
 			node := redis.NewClient(opts)
 			defer node.Close()
 			if err := node.Ping(ctx).Err(); err != nil && !isServerError(err) {
-				why[i] = err.Error()
-				if !strings.Contains(why[i], addr) {
-					why[i] = addr + ": " + why[i]
+				if !strings.Contains(err.Error(), addr) {
+					err = fmt.Errorf("%s: %w", addr, err)
 				}
+				why[i] = err
 			}
 		})
 	}
 	wg.Wait()
-	if slices.Contains(why, "") {
+	if slices.Contains(why, nil) {
 		return pingErr
 	}
-	return &store.UnreachableError{Addr: fmt.Sprintf("any of the %d seed nodes", len(seeds)), Err: errors.New(strings.Join(why, "; "))}
+	return &store.UnreachableError{Addr: fmt.Sprintf("any of the %d seed nodes", len(seeds)), Err: store.JoinLine(why...)}
 }
 
 // clusterUp checks that every master serves, given how PING went: a node
